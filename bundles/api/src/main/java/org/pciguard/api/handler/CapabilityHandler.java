@@ -1,0 +1,83 @@
+package org.pciguard.api.handler;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+import org.osgi.annotation.versioning.ConsumerType;
+import org.pciguard.api.capability.Capability;
+
+/**
+ * Serves one capability id: builds the capability's permission table for a device and reacts to
+ * guest writes with typed {@link Effect effects}. Registered as an OSGi service with
+ * {@link #CAPABILITY_ID} and {@link #CAPABILITY_SPACE} (use {@link PciCapability}); per capability
+ * id the service of highest {@code service.ranking} serves, the others are shadowed.
+ * <p>
+ * A handler keeps no per-device state: what the guest wrote lives in the core's shadow, reached
+ * through the {@link HandlerContext}. That is what lets a handler bundle be replaced, restarted or
+ * shadowed under a running guest without loss. A handler that throws is quarantined for that device
+ * and its capability served read-only.
+ */
+@ConsumerType
+public interface CapabilityHandler {
+
+    /** Service property: the capability id served (Integer); 0 for the header. */
+    String CAPABILITY_ID = "pciguard.capability.id";
+
+    /** Service property: {@code header}, {@code standard} or {@code extended}. */
+    String CAPABILITY_SPACE = "pciguard.capability.space";
+
+    /** No effect: return this rather than allocating an empty list. */
+    List<Effect> NONE = List.of();
+
+    /**
+     * The length of this capability at the capability's offset. The default is the walker's length;
+     * a handler overrides it for capabilities whose length the walker cannot know (a vendor quirk).
+     *
+     * @param capability the capability as the walker found it
+     * @param config     the config bytes at open, read-only, little-endian
+     */
+    default int length(Capability capability, ByteBuffer config) {
+        return capability.length();
+    }
+
+    /**
+     * The permission table of this capability on one device, relative to the capability's start,
+     * of (at least) the capability's length. Called when a device is opened and when this handler
+     * takes over an open device.
+     */
+    PermissionTable permissions(HandlerContext context);
+
+    /**
+     * Sets the initial guest-visible values of the capability's virtual bits (the shadow starts as
+     * the device's bytes) and claims BAR regions. Called when the device is opened and after each
+     * reset, not on takeover.
+     *
+     * @return effects to carry out, usually {@link #NONE} or BAR region claims
+     */
+    default List<Effect> initialize(HandlerContext context) {
+        return NONE;
+    }
+
+    /**
+     * A guest write touching this capability has been merged (shadow and device updated per the
+     * permission table).
+     *
+     * @param offset absolute config offset of the write
+     * @param size   1, 2 or 4
+     * @param value  the value the guest wrote
+     * @param before the guest-visible value at that offset and width before the write
+     * @return effects to carry out, usually {@link #NONE}
+     */
+    default List<Effect> configWritten(HandlerContext context, int offset, int size, int value, int before) {
+        return NONE;
+    }
+
+    /**
+     * A guest wrote into a BAR region this handler claimed; the region's shadow is already updated.
+     *
+     * @return effects to carry out, usually {@link #NONE}
+     */
+    default List<Effect> regionWritten(HandlerContext context, BarRegion region, long offset, int size, long value) {
+        return NONE;
+    }
+}

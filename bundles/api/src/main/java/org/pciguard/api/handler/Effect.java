@@ -1,0 +1,40 @@
+package org.pciguard.api.handler;
+
+import org.pciguard.api.access.InterruptKind;
+import org.pciguard.api.access.ResetKind;
+
+/**
+ * What a handler asks the core to do after a guest write (or at initialization). Handlers never
+ * act on the device, the router or the core themselves: they return effects, and the core carries
+ * them out, in order, after the write has been merged.
+ */
+public sealed interface Effect {
+
+    /** The guest asked for a function reset (PCIe Initiate FLR, AF FLR). */
+    record ResetRequest(ResetKind kind) implements Effect {
+    }
+
+    /**
+     * The guest changed the power state (PMCSR PowerState); the host carries the change out on the
+     * device.
+     *
+     * @param from the D-state before (0..3)
+     * @param to   the D-state asked for (0..3; 3 is D3hot)
+     */
+    record PowerStateChange(int from, int to) implements Effect {
+    }
+
+    /**
+     * The guest changed interrupt programming of a kind (enable, address, data, masks); the
+     * interrupt router reads the new routing from the capability's shadow.
+     *
+     * @param kind    INTx, MSI or MSI-X
+     * @param enabled whether that kind is enabled after the write
+     */
+    record InterruptReprogrammed(InterruptKind kind, boolean enabled) implements Effect {
+    }
+
+    /** The handler emulates a region of BAR space from now on. */
+    record BarRegionClaim(BarRegion region) implements Effect {
+    }
+}

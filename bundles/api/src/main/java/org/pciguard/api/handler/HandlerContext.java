@@ -1,0 +1,58 @@
+package org.pciguard.api.handler;
+
+import java.util.List;
+
+import org.osgi.annotation.versioning.ProviderType;
+import org.pciguard.api.access.BarInfo;
+import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.capability.Capability;
+import org.pciguard.api.capability.CapabilityMap;
+import org.pciguard.api.virt.DeviceOptions;
+
+/**
+ * What a handler sees of one device, for the capability it serves there. Provided by the core;
+ * valid only during the call it is passed to. Offsets are absolute config offsets.
+ */
+@ProviderType
+public interface HandlerContext {
+
+    /** The device. */
+    PciAddress address();
+
+    /** The capability this handler serves on this device. */
+    Capability capability();
+
+    /** Every capability of the device. */
+    CapabilityMap capabilities();
+
+    /** The device's implemented BARs (host addresses included: never give them to the guest). */
+    List<BarInfo> bars();
+
+    /** The device's options. */
+    DeviceOptions options();
+
+    /** Whether the device is a PCI Express function (has a PCIe capability). */
+    boolean express();
+
+    /** Reads the config bytes as they were on the device when it was opened (no device access). */
+    int snapshot(int offset, int size);
+
+    /** Reads the shadow (the guest-visible virtual copy) at any offset. */
+    int shadow(int offset, int size);
+
+    /**
+     * Changes the shadow. Only bytes of this handler's capability may be changed.
+     *
+     * @throws IllegalArgumentException for an offset outside the capability
+     */
+    void setShadow(int offset, int size, int value);
+
+    /** Reads the device register now (one device access). */
+    int device(int offset, int size);
+
+    /** Reads the shadow of a claimed BAR region at an offset inside the BAR. */
+    long region(BarRegion region, long offset, int size);
+
+    /** Changes the shadow of a claimed BAR region. */
+    void setRegion(BarRegion region, long offset, int size, long value);
+}
