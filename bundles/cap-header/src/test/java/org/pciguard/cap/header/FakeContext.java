@@ -1,0 +1,112 @@
+package org.pciguard.cap.header;
+
+import static org.pciguard.api.regs.PciRegs.STD_HEADER_SIZEOF;
+
+import java.util.List;
+
+import org.pciguard.api.access.BarInfo;
+import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.capability.Capability;
+import org.pciguard.api.capability.CapabilityMap;
+import org.pciguard.api.capability.CapabilitySpace;
+import org.pciguard.api.handler.BarRegion;
+import org.pciguard.api.handler.HandlerContext;
+import org.pciguard.api.virt.DeviceOptions;
+
+/**
+ * A {@link HandlerContext} over a 256-byte config image: the snapshot is the image, the shadow
+ * starts as a copy of it (as in the core), and only header bytes may be changed in the shadow.
+ */
+final class FakeContext implements HandlerContext {
+
+    private static final Capability HEADER = new Capability(CapabilitySpace.HEADER, HeaderHandler.HEADER_ID, 0,
+            STD_HEADER_SIZEOF, 0, "header", 0, false);
+
+    private final byte[] snapshot;
+    private final byte[] shadow;
+    private final List<BarInfo> bars;
+
+    FakeContext(byte[] config, List<BarInfo> bars) {
+        this.snapshot = config.clone();
+        this.shadow = config.clone();
+        this.bars = List.copyOf(bars);
+    }
+
+    /** Sets a little-endian value in a config image. */
+    static void put(byte[] config, int offset, int size, int value) {
+        for (int i = 0; i < size; i++) {
+            config[offset + i] = (byte) (value >>> 8 * i);
+        }
+    }
+
+    private static int get(byte[] config, int offset, int size) {
+        int v = 0;
+        for (int i = 0; i < size; i++) {
+            v |= (config[offset + i] & 0xff) << 8 * i;
+        }
+        return v;
+    }
+
+    @Override
+    public PciAddress address() {
+        return new PciAddress(0, 1, 0, 0);
+    }
+
+    @Override
+    public Capability capability() {
+        return HEADER;
+    }
+
+    @Override
+    public CapabilityMap capabilities() {
+        return new CapabilityMap(snapshot.length, HEADER, List.of(), List.of(), List.of());
+    }
+
+    @Override
+    public List<BarInfo> bars() {
+        return bars;
+    }
+
+    @Override
+    public DeviceOptions options() {
+        return DeviceOptions.DEFAULT;
+    }
+
+    @Override
+    public boolean express() {
+        return false;
+    }
+
+    @Override
+    public int snapshot(int offset, int size) {
+        return get(snapshot, offset, size);
+    }
+
+    @Override
+    public int shadow(int offset, int size) {
+        return get(shadow, offset, size);
+    }
+
+    @Override
+    public void setShadow(int offset, int size, int value) {
+        if (offset < 0 || offset + size > STD_HEADER_SIZEOF) {
+            throw new IllegalArgumentException("offset 0x" + Integer.toHexString(offset) + " outside the header");
+        }
+        put(shadow, offset, size, value);
+    }
+
+    @Override
+    public int device(int offset, int size) {
+        return get(snapshot, offset, size);
+    }
+
+    @Override
+    public long region(BarRegion region, long offset, int size) {
+        throw new UnsupportedOperationException("the header claims no BAR region");
+    }
+
+    @Override
+    public void setRegion(BarRegion region, long offset, int size, long value) {
+        throw new UnsupportedOperationException("the header claims no BAR region");
+    }
+}
