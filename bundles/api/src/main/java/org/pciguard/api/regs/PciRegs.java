@@ -139,6 +139,11 @@ public final class PciRegs {
     /** I/O Limit Upper 16 Bits, RW when 32-bit I/O, else RO 0. */
     public static final int IO_LIMIT_UPPER16 = 0x32;
 
+    // ---- Type 2 header (PC Card Standard, CardBus bridge) -------------------------------------
+
+    /** CardBus bridge Capabilities Pointer, 8 bits, RO; low two bits reserved ({@code PCI_CB_CAPABILITY_LIST}). */
+    public static final int CB_CAPABILITY_LIST = 0x14;
+
     /** Bridge Control bits at {@link PciRegs#BRIDGE_CONTROL} (PCI-to-PCI Bridge 1.2, 3.2.5.18). */
     public static final class BridgeControl {
         private BridgeControl() {
