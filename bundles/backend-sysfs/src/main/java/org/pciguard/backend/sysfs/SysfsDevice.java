@@ -155,7 +155,9 @@ final class SysfsDevice implements PhysicalDevice {
         if ((status & PciRegs.Status.CAP_LIST) == 0) {
             return false;
         }
-        int pos = image[PciRegs.CAPABILITY_LIST] & CAP_POINTER_MASK;
+        int pointer = (image[PciRegs.HEADER_TYPE] & PciRegs.HEADER_TYPE_MASK) == PciRegs.HEADER_TYPE_CARDBUS
+                ? PciRegs.CB_CAPABILITY_LIST : PciRegs.CAPABILITY_LIST;
+        int pos = image[pointer] & CAP_POINTER_MASK;
         for (int step = 0; step < CAP_CHAIN_TTL && pos >= PciRegs.STD_HEADER_SIZEOF && pos + CAP_NEXT < length; step++) {
             if ((image[pos] & 0xff) == PciRegs.CapId.EXP) {
                 return true;
