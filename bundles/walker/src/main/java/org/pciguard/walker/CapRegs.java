@@ -12,15 +12,6 @@ final class CapRegs {
     private CapRegs() {
     }
 
-    /** CardBus bridge header (header type 2, PC Card Standard 8.0). */
-    static final class CardBus {
-        private CardBus() {
-        }
-
-        /** Capabilities Pointer of a CardBus bridge, 8 bits, RO ({@code PCI_CB_CAPABILITY_LIST}). */
-        static final int CAPABILITY_LIST = 0x14;
-    }
-
     /** PCI-X (PCI-X 2.0a: the function and the bridge layouts). */
     static final class Pcix {
         private Pcix() {

@@ -20,7 +20,6 @@ import org.pciguard.api.regs.PciRegs;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Exp;
 import org.pciguard.api.regs.PciRegs.ExtCapHeader;
-import org.pciguard.walker.CapRegs.CardBus;
 import org.pciguard.walker.CapRegs.ExtSizes;
 
 /**
@@ -71,7 +70,7 @@ final class ConfigWalk {
                     "config space is %d bytes, not 64, 256 or 4096; walked as far as it reaches", size));
         }
         int headerType = u8(c, PciRegs.HEADER_TYPE) & PciRegs.HEADER_TYPE_MASK;
-        int pointerReg = headerType == PciRegs.HEADER_TYPE_CARDBUS ? CardBus.CAPABILITY_LIST : CAPABILITY_LIST;
+        int pointerReg = headerType == PciRegs.HEADER_TYPE_CARDBUS ? PciRegs.CB_CAPABILITY_LIST : CAPABILITY_LIST;
         int first = u8(c, pointerReg);
         Capability header = new Capability(CapabilitySpace.HEADER, 0, 0, STD_HEADER_SIZEOF, 0, "header", first,
                 false);
