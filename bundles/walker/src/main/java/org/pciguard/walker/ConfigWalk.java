@@ -255,27 +255,28 @@ final class ConfigWalk {
      */
     private void add(List<Capability> list, CapabilitySpace space, int id, int pos, int length, boolean known,
             int version, String name, int next, boolean hidden, boolean mayRepeat, int limit) {
-        String label = label(space, name, pos, id);
         if (!known) {
             anomaly(AnomalyKind.UNKNOWN_LENGTH, space, pos, String.format(
-                    "the length of %s is unknown; only its %d-byte header is owned", label, length));
+                    "the length of %s is unknown; only its %d-byte header is owned", label(space, name, pos, id),
+                    length));
         }
         if (pos + length > limit) {
             anomaly(AnomalyKind.PAST_END, space, pos, String.format(
-                    "%s is %d bytes and runs past 0x%x, the end of %s; cut to %d bytes", label, length, limit,
+                    "%s is %d bytes and runs past 0x%x, the end of %s; cut to %d bytes", label(space, name, pos, id),
+                    length, limit,
                     space == CapabilitySpace.STANDARD && limit < size ? "standard config space" : "config space",
                     limit - pos));
             length = limit - pos;
         }
         if (isClaimed(pos, pos + length)) {
-            reportOverlap(list, label, pos, length);
+            reportOverlap(list, label(space, name, pos, id), pos, length);
         }
         claim(pos, pos + length);
         if (!mayRepeat && id < Long.SIZE) {
             if ((seen & 1L << id) != 0) {
                 Capability first = firstWithId(list, id);
                 anomaly(AnomalyKind.DUPLICATE, space, pos, String.format(
-                        "%s repeats %s; the specification allows one", label, first.label()));
+                        "%s repeats %s; the specification allows one", label(space, name, pos, id), first.label()));
             }
             seen |= 1L << id;
         }
