@@ -1,0 +1,894 @@
+package org.pciguard.core;
+
+import static org.pciguard.api.regs.PciRegs.BASE_ADDRESS_0;
+import static org.pciguard.api.regs.PciRegs.CFG_SPACE_EXP_SIZE;
+import static org.pciguard.api.regs.PciRegs.CFG_SPACE_SIZE;
+import static org.pciguard.api.regs.PciRegs.COMMAND;
+import static org.pciguard.api.regs.PciRegs.HEADER_TYPE;
+import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_BRIDGE;
+import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_CARDBUS;
+import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_MASK;
+import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_NORMAL;
+import static org.pciguard.api.regs.PciRegs.ROM_ADDRESS;
+
+import java.lang.System.Logger.Level;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import org.pciguard.api.access.BarInfo;
+import org.pciguard.api.access.BarKind;
+import org.pciguard.api.access.PciAccessException;
+import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.access.PhysicalDevice;
+import org.pciguard.api.access.ResetKind;
+import org.pciguard.api.capability.Capability;
+import org.pciguard.api.capability.CapabilityMap;
+import org.pciguard.api.capability.CapabilitySpace;
+import org.pciguard.api.capability.CapabilityWalker;
+import org.pciguard.api.handler.BarRegion;
+import org.pciguard.api.handler.Effect;
+import org.pciguard.api.handler.PermissionTable;
+import org.pciguard.api.regs.PciRegs.CapId;
+import org.pciguard.api.regs.PciRegs.Command;
+import org.pciguard.api.virt.DeviceOptions;
+import org.pciguard.api.virt.VirtualDevice;
+import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
+import org.pciguard.api.virt.dto.VirtualDeviceDTO;
+
+/**
+ * One open virtual device: the open-time snapshot, the shadow, the flattened masks, and the guest
+ * access engine.
+ * <p>
+ * Every access is atomic: it runs under the device's lock, except a config read whose bits are all
+ * virtual or constant, which is one acquire load of the shadow (the shadow is only changed under the
+ * lock, one dword at a time). Different devices share no lock. The access path allocates nothing:
+ * masks are int arrays indexed by dword, values are composed by hand, effects are walked by index.
+ */
+final class CoreDevice implements VirtualDevice {
+
+    private static final Region[] NO_REGIONS = {};
+    /** Largest BAR region a handler may claim; the MSI-X table of 2048 entries takes 32 KiB. */
+    private static final int MAX_REGION = 1 << 20;
+    /** Index of the dword holding Command. */
+    private static final int COMMAND_DWORD = COMMAND >>> 2;
+    /** Position of Command inside its dword. */
+    private static final int COMMAND_SHIFT = (COMMAND & 3) << 3;
+    /** The decode enables of Command; virtual for the guest (DESIGN.md difference 7), host-owned on the device. */
+    private static final int DECODE = Command.IO | Command.MEMORY;
+    /** Number of BAR registers of a type-0 header. */
+    private static final int BARS = 6;
+
+    private final CoreRuntime runtime;
+    private final PhysicalDevice device;
+    private final PciAddress address;
+    private final String description;
+    private final int configSize;
+    /** Options given to open, or null when they come from the runtime's configuration at each rebuild. */
+    private final DeviceOptions explicitOptions;
+    private final byte[] snapshotBytes;
+    /** The config space at open, one int per dword; constant bits are served from it. */
+    private final int[] snapshot;
+    /** The guest-visible virtual copy. */
+    final Shadow shadow;
+    private final CapabilityMap map;
+    private final List<BarInfo> bars;
+    /** Size of BAR 0..5, 0 where not implemented (and for the upper half of a 64-bit BAR). */
+    private final long[] barSize = new long[BARS];
+    private final boolean[] barIo = new boolean[BARS];
+    /** Host-owned state recorded at open: BAR0..5 and the ROM BAR as the device held them. */
+    private final int[] hostBars = new int[BARS + 1];
+    /** Host-owned state recorded at open: the device's decode enables. */
+    private final int hostDecode;
+    /** Absolute offset of PMCSR, or -1 without a PM capability. */
+    private final int pmcsr;
+    private final boolean deviceWritable;
+    private final Object lock = new Object();
+
+    /** The tables guest accesses use; null once the device is closed or failed. */
+    private volatile Tables tables;
+    /** Set when something the runtime snapshot reports changed; the runtime is told after the lock is released. */
+    private volatile boolean changePending;
+
+    // Guarded by lock.
+    private Tables built;
+    private boolean closed;
+    private String failure;
+    private long deniedWrites;
+    private long refusedAccesses;
+    private final long[] deniedPerSlot;
+    private final HandlerEntry[] quarantinedEntry;
+    private final String[] quarantineReason;
+    private Region[] regions = NO_REGIONS;
+    private int powerState;
+    private int generation;
+
+    private CoreDevice(CoreRuntime runtime, PhysicalDevice device, DeviceOptions explicitOptions, byte[] bytes,
+            CapabilityMap map) {
+        this.runtime = runtime;
+        this.device = device;
+        this.address = device.address();
+        this.description = device.describe().description;
+        this.configSize = bytes.length;
+        this.explicitOptions = explicitOptions;
+        this.snapshotBytes = bytes;
+        this.snapshot = Dwords.pack(bytes);
+        this.shadow = new Shadow(configSize);
+        this.map = map;
+        this.bars = List.copyOf(device.bars());
+        for (BarInfo b : bars) {
+            if (b.index() < BARS) {
+                barSize[b.index()] = b.size();
+                barIo[b.index()] = b.kind() == BarKind.IO;
+            }
+        }
+        for (int b = 0; b < BARS; b++) {
+            hostBars[b] = snapshot(BASE_ADDRESS_0 + 4 * b, 4);
+        }
+        hostBars[BARS] = snapshot(ROM_ADDRESS, 4);
+        hostDecode = snapshot(COMMAND, 2) & DECODE;
+        int pm = map.find(CapabilitySpace.STANDARD, CapId.PM).map(Capability::offset).orElse(-1);
+        pmcsr = pm >= 0 && pm + PmRegs.PMCSR + 2 <= configSize ? pm + PmRegs.PMCSR : -1;
+        powerState = pmcsr < 0 ? PmRegs.D0 : snapshot(pmcsr, 2) & PmRegs.PMCSR_POWER_STATE;
+        deviceWritable = device.writable();
+        int slots = map.all().size();
+        deniedPerSlot = new long[slots];
+        quarantinedEntry = new HandlerEntry[slots];
+        quarantineReason = new String[slots];
+    }
+
+    /**
+     * Builds a virtual device completely: snapshot, walker map, visibility, shadow with the relinked
+     * chain, flattened masks, handlers initialized.
+     *
+     * @throws PciAccessException when the function cannot be passed through or the backend fails
+     */
+    static CoreDevice open(CoreRuntime runtime, PhysicalDevice device, DeviceOptions explicitOptions,
+            CapabilityWalker walker) {
+        PciAddress a = device.address();
+        int size = device.configSize();
+        if (size != CFG_SPACE_SIZE && size != CFG_SPACE_EXP_SIZE) {
+            throw new PciAccessException(a, "cannot be passed through: the backend reaches " + size
+                    + " bytes of config space, " + CFG_SPACE_SIZE + " or " + CFG_SPACE_EXP_SIZE + " are needed");
+        }
+        byte[] bytes = new byte[size];
+        for (int off = 0; off < size; off += 4) {
+            int v = device.readConfig(off, 4);
+            for (int k = 0; k < 4; k++) {
+                bytes[off + k] = (byte) (v >>> (8 * k));
+            }
+        }
+        int type = bytes[HEADER_TYPE] & HEADER_TYPE_MASK;
+        if (type != HEADER_TYPE_NORMAL) {
+            String what = type == HEADER_TYPE_BRIDGE ? " (PCI-to-PCI bridge)"
+                    : type == HEADER_TYPE_CARDBUS ? " (CardBus bridge)" : "";
+            throw new PciAccessException(a, "cannot be passed through: header type " + type + what
+                    + "; only type-0 functions are, as with vfio-pci");
+        }
+        CapabilityMap map = walker.walk(bytes.clone());
+        CoreDevice d = new CoreDevice(runtime, device, explicitOptions, bytes, map);
+        synchronized (d.lock) {
+            d.rebuild();
+        }
+        return d;
+    }
+
+    // ---- guest configuration accesses --------------------------------------------------------
+
+    @Override
+    public int read(int offset, int size) {
+        Tables t = tables;
+        if (t == null || !Dwords.wellFormed(offset, size, configSize)) {
+            throw refuse(offset, size, "config read");
+        }
+        int i = offset >>> 2;
+        int shift = (offset & 3) << 3;
+        int mask = Dwords.widthMask(size);
+        int virt = (t.virt[i] >>> shift) & mask;
+        int constant = (t.constant[i] >>> shift) & mask;
+        if ((mask & ~(virt | constant)) == 0) {
+            // Nothing to read from the device: one load of the shadow, atomic without the lock.
+            return ((shadow.acquire(i) >>> shift) & virt) | ((snapshot[i] >>> shift) & constant);
+        }
+        try {
+            synchronized (lock) {
+                t = tables;
+                if (t == null) {
+                    throw refuse(offset, size, "config read");
+                }
+                virt = (t.virt[i] >>> shift) & mask;
+                int hw = deviceRead(offset, size);
+                return ((shadow.plain(i) >>> shift) & virt) | (hw & mask & ~virt);
+            }
+        } finally {
+            flushChange();
+        }
+    }
+
+    @Override
+    public void write(int offset, int size, int value) {
+        try {
+            synchronized (lock) {
+                Tables t = tables;
+                if (t == null || !Dwords.wellFormed(offset, size, configSize)) {
+                    throw refuse(offset, size, "config write");
+                }
+                merge(t, offset, size, value & Dwords.widthMask(size));
+            }
+        } finally {
+            flushChange();
+        }
+    }
+
+    /**
+     * The generic write of DESIGN.md: virtual writable bits to the shadow (RW1C: writing 1 clears),
+     * non-virtual writable bits to the device by one read-modify-write at the access width, then the
+     * owners' hooks and their effects. Caller holds the lock.
+     */
+    private void merge(Tables t, int offset, int size, int value) {
+        int i = offset >>> 2;
+        int shift = (offset & 3) << 3;
+        int mask = Dwords.widthMask(size);
+        int writable = (t.writable[i] >>> shift) & mask;
+        if (writable == 0) {
+            countDenied(t.layout, offset, size);
+            return;
+        }
+        if (enablesDecode(offset, size, value & writable)) {
+            restoreHostStateIfLost();
+        }
+        int virt = (t.virt[i] >>> shift) & mask;
+        int constant = (t.constant[i] >>> shift) & mask;
+        int fromDevice = mask & ~(virt | constant);
+        // At most one device read per guest write, at the guest's width: it serves both the
+        // read-modify-write and the value the hooks are told was there before.
+        int hw = fromDevice != 0 ? deviceRead(offset, size) : 0;
+        int current = shadow.plain(i);
+        int shadowBits = (current >>> shift) & mask;
+        int before = (shadowBits & virt) | ((snapshot[i] >>> shift) & constant) | (hw & fromDevice);
+
+        int toShadow = writable & virt;
+        if (toShadow != 0) {
+            int w1c = (t.virtW1c[i] >>> shift) & toShadow;
+            int plain = toShadow & ~w1c;
+            int bits = ((shadowBits & ~plain) | (value & plain)) & ~(value & w1c);
+            shadow.store(i, (current & ~(mask << shift)) | (bits << shift));
+        }
+        int toDevice = writable & ~virt;
+        if (toDevice != 0) {
+            // Bits the guest may not write are written back as read, except device RW1C bits, which get 0
+            // unless the guest wrote 1 to them and may clear them (DESIGN.md difference 1).
+            int deviceW1c = (t.deviceW1c[i] >>> shift) & mask;
+            int out = (hw & ~(toDevice | deviceW1c)) | (value & toDevice);
+            deviceWrite(offset, size, out);
+            trackPowerState(offset, size, out, toDevice);
+        }
+        written(t.layout, offset, size, value, before);
+    }
+
+    /** Calls configWritten of every owner of the written bytes and carries out their effects. */
+    private void written(Layout layout, int offset, int size, int value, int before) {
+        int gen = generation;
+        int prev = -1;
+        for (int b = offset; b < offset + size; b++) {
+            int s = layout.owner[b];
+            if (s < 0 || s == prev) {
+                continue;
+            }
+            prev = s;
+            Tables now = tables;
+            if (now == null || now.layout != layout || generation != gen) {
+                return;
+            }
+            Binding binding = now.bindings[s];
+            if (!binding.active) {
+                continue;
+            }
+            List<Effect> effects;
+            try {
+                effects = binding.entry.handler().configWritten(binding.context, offset, size, value, before);
+            } catch (RuntimeException | Error e) {
+                fallBack(s, binding.entry, "configWritten", "config write of " + size + " bytes at 0x"
+                        + Integer.toHexString(offset), e);
+                continue;
+            }
+            apply(effects, s, true);
+        }
+    }
+
+    private static boolean enablesDecode(int offset, int size, int bits) {
+        int rel = COMMAND - offset;
+        return rel >= 0 && rel < size && ((bits >>> (rel << 3)) & DECODE) != 0;
+    }
+
+    private void trackPowerState(int offset, int size, int out, int toDevice) {
+        int rel = pmcsr - offset;
+        if (pmcsr >= 0 && rel >= 0 && rel < size && ((toDevice >>> (rel << 3)) & PmRegs.PMCSR_POWER_STATE) != 0) {
+            powerState = (out >>> (rel << 3)) & PmRegs.PMCSR_POWER_STATE;
+        }
+    }
+
+    private void countDenied(Layout layout, int offset, int size) {
+        deniedWrites++;
+        int prev = -1;
+        for (int b = offset; b < offset + size; b++) {
+            int s = layout.owner[b];
+            if (s >= 0 && s != prev) {
+                deniedPerSlot[s]++;
+            }
+            prev = s;
+        }
+    }
+
+    // ---- guest BAR accesses --------------------------------------------------------------------
+
+    @Override
+    public long barRead(int bar, long offset, int size) {
+        synchronized (lock) {
+            checkBar(bar, offset, size, "read");
+            if (!decodes(bar)) {
+                refusedAccesses++;
+                return size == 8 ? -1L : (1L << (size << 3)) - 1;
+            }
+            Region r = regionAt(bar, offset, size, "read");
+            if (r != null) {
+                return r.read(offset, size);
+            }
+            try {
+                return device.readBar(bar, offset, size);
+            } catch (PciAccessException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new PciAccessException(address, offset, size, "BAR " + bar + " read failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void barWrite(int bar, long offset, int size, long value) {
+        try {
+            synchronized (lock) {
+                checkBar(bar, offset, size, "write");
+                if (!decodes(bar)) {
+                    refusedAccesses++;
+                    return;
+                }
+                Region r = regionAt(bar, offset, size, "write");
+                if (r == null) {
+                    try {
+                        device.writeBar(bar, offset, size, value);
+                    } catch (PciAccessException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        throw new PciAccessException(address, offset, size, "BAR " + bar + " write failed", e);
+                    }
+                    return;
+                }
+                long v = size == 8 ? value : value & ((1L << (size << 3)) - 1);
+                r.write(offset, size, v);
+                Binding binding = tables.bindings[r.slot];
+                if (binding.active) {
+                    List<Effect> effects;
+                    try {
+                        effects = binding.entry.handler().regionWritten(binding.context, r.region, offset, size, v);
+                    } catch (RuntimeException | Error e) {
+                        fallBack(r.slot, binding.entry, "regionWritten", "BAR " + bar + " write of " + size
+                                + " bytes at 0x" + Long.toHexString(offset), e);
+                        return;
+                    }
+                    apply(effects, r.slot, true);
+                }
+            }
+        } finally {
+            flushChange();
+        }
+    }
+
+    private void checkBar(int bar, long offset, int size, String what) {
+        if (tables != null && bar >= 0 && bar < BARS && barSize[bar] != 0
+                && (size == 1 || size == 2 || size == 4 || size == 8) && offset >= 0 && (offset & (size - 1)) == 0
+                && offset <= barSize[bar] - size) {
+            return;
+        }
+        refusedAccesses++;
+        String reason;
+        if (tables == null) {
+            reason = stateReason();
+        } else if (bar < 0 || bar >= BARS || barSize[bar] == 0) {
+            reason = "no such BAR";
+        } else if (size != 1 && size != 2 && size != 4 && size != 8) {
+            reason = "width must be 1, 2, 4 or 8";
+        } else if (offset < 0 || offset > barSize[bar] - size) {
+            reason = "outside the BAR of " + barSize[bar] + " bytes";
+        } else {
+            reason = "not aligned to its width";
+        }
+        throw new PciAccessException(address, offset, size, "BAR " + bar + " " + what + " refused: " + reason);
+    }
+
+    /** Whether the guest's decode for the BAR is on and the device is not in D3hot (DESIGN.md difference 7). */
+    private boolean decodes(int bar) {
+        if (powerState == PmRegs.D3HOT) {
+            return false;
+        }
+        int need = barIo[bar] ? Command.IO : Command.MEMORY;
+        Tables t = tables;
+        int virt = t.virt[COMMAND_DWORD] >>> COMMAND_SHIFT;
+        int command = (virt & need) != 0 ? shadow.plain(COMMAND_DWORD) >>> COMMAND_SHIFT : deviceRead(COMMAND, 2);
+        return (command & need) != 0;
+    }
+
+    /** The claimed region holding the access, null when none touches it; refuses an access straddling a region's edge. */
+    private Region regionAt(int bar, long offset, int size, String what) {
+        Region[] rs = regions;
+        for (int k = 0; k < rs.length; k++) {
+            BarRegion r = rs[k].region;
+            if (r.overlaps(bar, offset, size)) {
+                if (r.covers(bar, offset, size)) {
+                    return rs[k];
+                }
+                refusedAccesses++;
+                throw new PciAccessException(address, offset, size, "BAR " + bar + " " + what
+                        + " refused: straddles the edge of the emulated " + r.purpose());
+            }
+        }
+        return null;
+    }
+
+    // ---- reset, effects, host-owned state ------------------------------------------------------
+
+    @Override
+    public void reset(ResetKind kind) {
+        try {
+            synchronized (lock) {
+                if (tables == null) {
+                    throw new PciAccessException(address, "reset " + kind + " refused: " + stateReason());
+                }
+                resetLocked(kind);
+            }
+        } finally {
+            flushChange();
+        }
+    }
+
+    /**
+     * Resets the function, writes the host-owned state back, and returns the guest view to its
+     * open-time state with the current options and handlers (visibility changes take effect here).
+     */
+    private void resetLocked(ResetKind kind) {
+        try {
+            device.reset(kind);
+        } catch (PciAccessException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new PciAccessException(address, "reset " + kind + " failed", e);
+        }
+        restoreHostState();
+        powerState = pmcsr < 0 ? PmRegs.D0 : deviceRead(pmcsr, 2) & PmRegs.PMCSR_POWER_STATE;
+        rebuild();
+    }
+
+    private void apply(List<Effect> effects, int slot, boolean resetAllowed) {
+        if (effects == null) {
+            return;
+        }
+        int gen = generation;
+        for (int k = 0, n = effects.size(); k < n && generation == gen; k++) {
+            Effect e = effects.get(k);
+            if (e instanceof Effect.BarRegionClaim c) {
+                claim(c.region(), slot);
+            } else if (e instanceof Effect.PowerStateChange p) {
+                changePowerState(p.to());
+            } else if (e instanceof Effect.InterruptReprogrammed r) {
+                runtime.interruptReprogrammed(this, r.kind(), r.enabled());
+            } else if (e instanceof Effect.ResetRequest r) {
+                guestReset(r.kind(), slot, resetAllowed);
+            }
+        }
+    }
+
+    private void guestReset(ResetKind kind, int slot, boolean allowed) {
+        if (!allowed) {
+            log(Level.WARNING, "reset " + kind + " asked by " + map.all().get(slot).label()
+                    + " while the device is being built: ignored", null);
+            return;
+        }
+        try {
+            resetLocked(kind);
+        } catch (PciAccessException e) {
+            if (failure != null) {
+                throw e;
+            }
+            log(Level.WARNING, "reset " + kind + " asked by the guest through " + map.all().get(slot).label()
+                    + " failed", e);
+        }
+    }
+
+    /** Carries out a power-state change on the device, through PMCSR. */
+    private void changePowerState(int to) {
+        if (pmcsr < 0 || !deviceWritable) {
+            log(Level.WARNING, "power state change to D" + to + " not carried out: "
+                    + (pmcsr < 0 ? "no PM capability" : "the backend is read-only"), null);
+            return;
+        }
+        int hw = deviceRead(pmcsr, 2);
+        deviceWrite(pmcsr, 2, (hw & ~(PmRegs.PMCSR_POWER_STATE | PmRegs.PMCSR_PME_STATUS))
+                | (to & PmRegs.PMCSR_POWER_STATE));
+        int from = powerState;
+        powerState = to & PmRegs.PMCSR_POWER_STATE;
+        if (from == PmRegs.D3HOT && powerState == PmRegs.D0) {
+            // D3hot to D0 may reset a function without No_Soft_Reset (PM 1.2, 5.4.1).
+            restoreHostStateIfLost();
+        }
+    }
+
+    /**
+     * The backdoor-reset check (as vfio's): when the guest enables decode and the device no longer
+     * holds the BARs or decode enables it held at open, something reset it behind our back; the
+     * host-owned state is written back before the guest's write proceeds.
+     */
+    private void restoreHostStateIfLost() {
+        if (!deviceWritable) {
+            return;
+        }
+        boolean lost = (deviceRead(COMMAND, 2) & hostDecode) != hostDecode;
+        for (int b = 0; b < BARS && !lost; b++) {
+            lost = hostBars[b] != 0 && deviceRead(BASE_ADDRESS_0 + 4 * b, 4) != hostBars[b];
+        }
+        if (lost) {
+            log(Level.INFO, "the device lost its BARs (backdoor reset): restoring them", null);
+            restoreHostState();
+        }
+    }
+
+    /** Writes the BARs, ROM BAR and decode enables recorded at open back to the device. */
+    private void restoreHostState() {
+        if (!deviceWritable) {
+            return;
+        }
+        for (int b = 0; b < BARS; b++) {
+            deviceWrite(BASE_ADDRESS_0 + 4 * b, 4, hostBars[b]);
+        }
+        deviceWrite(ROM_ADDRESS, 4, hostBars[BARS]);
+        int command = deviceRead(COMMAND, 2);
+        deviceWrite(COMMAND, 2, (command & ~DECODE) | hostDecode);
+    }
+
+    private void claim(BarRegion r, int slot) {
+        String label = map.all().get(slot).label();
+        if (barSize[r.bar()] == 0 || r.length() > MAX_REGION || r.offset() + r.length() > barSize[r.bar()]) {
+            log(Level.WARNING, label + " claimed " + r + " outside an implemented BAR: refused", null);
+            return;
+        }
+        for (Region existing : regions) {
+            if (existing.region.equals(r)) {
+                return;
+            }
+            if (existing.region.bar() == r.bar() && existing.region.offset() < r.offset() + r.length()
+                    && r.offset() < existing.region.offset() + existing.region.length()) {
+                log(Level.WARNING, label + " claimed " + r + " overlapping " + existing.region + ": refused", null);
+                return;
+            }
+        }
+        byte[] data = new byte[(int) r.length()];
+        try {
+            // The emulated region starts as the device holds it.
+            for (int k = 0; k < data.length;) {
+                int size = data.length - k >= 4 && ((r.offset() + k) & 3) == 0 ? 4 : 1;
+                long v = device.readBar(r.bar(), r.offset() + k, size);
+                for (int j = 0; j < size; j++) {
+                    data[k + j] = (byte) (v >>> (8 * j));
+                }
+                k += size;
+            }
+        } catch (RuntimeException e) {
+            Arrays.fill(data, (byte) 0);
+            log(Level.INFO, "BAR " + r.bar() + " unreadable, " + r.purpose() + " starts as zeros", e);
+        }
+        Region[] next = Arrays.copyOf(regions, regions.length + 1);
+        next[regions.length] = new Region(r, slot, data);
+        regions = next;
+    }
+
+    /** The claimed region equal to {@code r} holding the access (handlers' {@code region}/{@code setRegion}). */
+    Region region(BarRegion r, long offset, int size) {
+        for (Region existing : regions) {
+            if (existing.region.equals(r)) {
+                if (size < 1 || size > 8 || !r.covers(r.bar(), offset, size)) {
+                    throw new IllegalArgumentException(address + ": " + size + " bytes at 0x" + Long.toHexString(offset)
+                            + " lie outside " + r.purpose());
+                }
+                return existing;
+            }
+        }
+        throw new IllegalArgumentException(address + ": " + r.purpose() + " (" + r + ") is not claimed");
+    }
+
+    // ---- building: layout, bindings, handlers ----------------------------------------------------
+
+    /** Builds the guest view from the snapshot with the current options and handlers. Caller holds the lock. */
+    private void rebuild() {
+        DeviceOptions options = explicitOptions != null ? explicitOptions : runtime.configuredOptions(address);
+        Map<HandlerKey, HandlerEntry> winners = runtime.winners();
+        List<Capability> caps = map.all();
+        String[] hidden = Layout.visibility(map, configSize, options);
+        int[] lengths = new int[caps.size()];
+        for (int s = 0; s < caps.size(); s++) {
+            HandlerEntry e = hidden[s] == null ? winners.get(HandlerKey.of(caps.get(s))) : null;
+            if (e != null && quarantinedEntry[s] != e) {
+                lengths[s] = length(s, e);
+            }
+        }
+        Layout layout = Layout.build(map, configSize, options, hidden, lengths);
+        Binding[] bindings = new Binding[caps.size()];
+        for (int s = 0; s < caps.size(); s++) {
+            bindings[s] = layout.visible[s] ? bind(layout, s, winners.get(HandlerKey.of(caps.get(s)))) : Binding.NONE;
+        }
+        generation++;
+        regions = NO_REGIONS;
+        shadow.load(snapshot);
+        layout.applyChain(shadow);
+        publish(Tables.flatten(layout, bindings, options.permissive(), deviceWritable));
+        changePending = true;
+        for (int s = 0; s < caps.size(); s++) {
+            Binding b = built.bindings[s];
+            if (!b.active) {
+                continue;
+            }
+            List<Effect> effects;
+            try {
+                effects = b.entry.handler().initialize(b.context);
+            } catch (RuntimeException | Error e) {
+                fallBack(s, b.entry, "initialize", "building the device", e);
+                continue;
+            }
+            apply(effects, s, false);
+        }
+    }
+
+    private int length(int slot, HandlerEntry e) {
+        Capability c = map.all().get(slot);
+        try {
+            return e.handler().length(c, ByteBuffer.wrap(snapshotBytes).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+        } catch (RuntimeException | Error x) {
+            quarantine(slot, e, "length", "building the device", x);
+            return 0;
+        }
+    }
+
+    /** Binds a visible slot to the handler ranked first for it (or the read-only fallback). */
+    private Binding bind(Layout layout, int slot, HandlerEntry entry) {
+        if (entry == null) {
+            return Binding.fallback(null, null, false);
+        }
+        DeviceContext context = new DeviceContext(this, layout, slot);
+        synchronized (lock) {
+            if (quarantinedEntry[slot] == entry) {
+                return Binding.fallback(entry, context, true);
+            }
+        }
+        try {
+            PermissionTable table = entry.handler().permissions(context);
+            if (table == null) {
+                throw new IllegalStateException("permissions returned no table");
+            }
+            return new Binding(entry, table, context, false);
+        } catch (RuntimeException | Error e) {
+            quarantine(slot, entry, "permissions", "building the device", e);
+            return Binding.fallback(entry, context, true);
+        }
+    }
+
+    /**
+     * Takes over with the handlers ranked first now, for every visible capability whose handler
+     * changed. The new tables are built outside the lock and published only if nothing was published
+     * meanwhile; the shadow is kept and initialize is not called (DESIGN.md, "Hot deployment").
+     */
+    void refresh(Map<HandlerKey, HandlerEntry> winners) {
+        for (;;) {
+            Tables base = tables;
+            if (base == null) {
+                return;
+            }
+            Layout layout = base.layout;
+            Binding[] next = null;
+            for (int s = 0; s < layout.caps.size(); s++) {
+                HandlerEntry w = winners.get(HandlerKey.of(layout.capability(s)));
+                if (!layout.visible[s] || base.bindings[s].entry == w) {
+                    continue;
+                }
+                if (next == null) {
+                    next = base.bindings.clone();
+                }
+                next[s] = bind(layout, s, w);
+            }
+            if (next == null) {
+                return;
+            }
+            Tables t = Tables.flatten(layout, next, layout.options.permissive(), deviceWritable);
+            synchronized (lock) {
+                if (built == base && tables == base) {
+                    publish(t);
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Publishes new tables; caller holds the lock. */
+    private void publish(Tables t) {
+        built = t;
+        if (!closed && failure == null) {
+            tables = t;
+        }
+    }
+
+    /** Quarantines a handler that threw during a guest access and serves its capability read-only. */
+    private void fallBack(int slot, HandlerEntry entry, String hook, String during, Throwable e) {
+        quarantine(slot, entry, hook, during, e);
+        Tables t = built;
+        if (t.bindings[slot].entry != entry || t.bindings[slot].quarantined) {
+            return;
+        }
+        Binding[] next = t.bindings.clone();
+        next[slot] = Binding.fallback(entry, t.bindings[slot].context, true);
+        publish(Tables.flatten(t.layout, next, t.layout.options.permissive(), deviceWritable));
+    }
+
+    private void quarantine(int slot, HandlerEntry entry, String hook, String during, Throwable e) {
+        if (e instanceof VirtualMachineError vme && !(e instanceof StackOverflowError)) {
+            throw vme;
+        }
+        Capability c = map.all().get(slot);
+        String reason = entry.label() + " threw in " + hook + " (" + during + "): " + e;
+        synchronized (lock) {
+            quarantinedEntry[slot] = entry;
+            quarantineReason[slot] = reason;
+        }
+        changePending = true;
+        log(Level.WARNING, "handler quarantined for " + c.space().property() + " capability id 0x"
+                + Integer.toHexString(c.id()) + " at 0x" + Integer.toHexString(c.offset()) + ": " + reason, e);
+    }
+
+    // ---- device access, failure, state -------------------------------------------------------
+
+    /** One config read of the device; a backend failure fails the virtual device. */
+    int deviceRead(int offset, int size) {
+        try {
+            return device.readConfig(offset, size);
+        } catch (RuntimeException e) {
+            throw fail(offset, size, "read", e);
+        }
+    }
+
+    private void deviceWrite(int offset, int size, int value) {
+        try {
+            device.writeConfig(offset, size, value);
+        } catch (RuntimeException e) {
+            throw fail(offset, size, "write", e);
+        }
+    }
+
+    private PciAccessException fail(int offset, int size, String what, RuntimeException e) {
+        synchronized (lock) {
+            if (failure == null) {
+                failure = "config " + what + " of " + size + " bytes at 0x" + Integer.toHexString(offset) + ": " + e.getMessage();
+            }
+            tables = null;
+        }
+        changePending = true;
+        log(Level.ERROR, "the backend failed; the device refuses further accesses", e);
+        return e instanceof PciAccessException p ? p
+                : new PciAccessException(address, offset, size, "config " + what + " failed", e);
+    }
+
+    private PciAccessException refuse(int offset, int size, String what) {
+        String reason;
+        synchronized (lock) {
+            refusedAccesses++;
+            reason = tables == null ? stateReason() : null;
+        }
+        if (reason == null) {
+            if (size != 1 && size != 2 && size != 4) {
+                reason = "width must be 1, 2 or 4";
+            } else if (offset < 0 || offset > configSize - size) {
+                reason = "outside config space of " + configSize + " bytes"
+                        + (offset < 0 ? " (offset " + offset + ")" : "");
+            } else {
+                reason = "not aligned to its width";
+            }
+        }
+        return new PciAccessException(address, offset, size, what + " refused: " + reason);
+    }
+
+    private String stateReason() {
+        return closed ? "the device is closed" : "the device failed: " + failure;
+    }
+
+    private void flushChange() {
+        if (changePending) {
+            changePending = false;
+            runtime.changed();
+        }
+    }
+
+    void setShadow(int offset, int size, int value) {
+        synchronized (lock) {
+            shadow.set(offset, size, value);
+        }
+    }
+
+    int snapshot(int offset, int size) {
+        return Dwords.get(snapshot, offset, size);
+    }
+
+    List<BarInfo> bars() {
+        return bars;
+    }
+
+    private void log(Level level, String message, Throwable e) {
+        runtime.logger().log(level, address + ": " + message, e);
+    }
+
+    @Override
+    public PciAddress address() {
+        return address;
+    }
+
+    @Override
+    public int configSize() {
+        return configSize;
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            tables = null;
+            regions = NO_REGIONS;
+        }
+        runtime.closed(this);
+    }
+
+    /** This device in the runtime snapshot. */
+    VirtualDeviceDTO dto() {
+        synchronized (lock) {
+            Tables t = built;
+            Layout layout = t.layout;
+            VirtualDeviceDTO d = new VirtualDeviceDTO();
+            d.address = address.toString();
+            d.description = description;
+            d.permissive = layout.options.permissive();
+            d.failed = failure != null;
+            d.failure = failure;
+            d.deniedWrites = deniedWrites;
+            d.refusedAccesses = refusedAccesses;
+            d.capabilities = new VirtualCapabilityDTO[layout.caps.size()];
+            for (int s = 0; s < layout.caps.size(); s++) {
+                Capability c = layout.capability(s);
+                Binding b = t.bindings[s];
+                VirtualCapabilityDTO v = new VirtualCapabilityDTO();
+                v.space = c.space().property();
+                v.id = c.id();
+                v.offset = c.offset();
+                v.length = c.length();
+                v.version = c.version();
+                v.name = c.name();
+                v.hidden = !layout.visible[s];
+                v.hiddenReason = layout.hiddenReason[s];
+                v.handlerServiceId = b.active ? b.entry.serviceId() : -1;
+                v.handlerBundle = b.active ? b.entry.bundle() : null;
+                v.quarantined = b.quarantined;
+                v.quarantineReason = b.quarantined ? quarantineReason[s] : null;
+                v.deniedWrites = deniedPerSlot[s];
+                d.capabilities[s] = v;
+            }
+            return d;
+        }
+    }
+}
