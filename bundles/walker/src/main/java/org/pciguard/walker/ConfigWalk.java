@@ -31,8 +31,11 @@ final class ConfigWalk {
 
     /** Standard chain step bound: 48 dword slots in 0x40..0xff (Linux {@code PCI_FIND_CAP_TTL}). */
     static final int STANDARD_TTL = (CFG_SPACE_SIZE - STD_HEADER_SIZEOF) / Integer.BYTES;
-    /** Extended chain step bound: an extended capability is at least 8 bytes apart from the next. */
-    static final int EXTENDED_TTL = (CFG_SPACE_EXP_SIZE - CFG_SPACE_SIZE) / 8;
+    /**
+     * Extended chain step bound, as {@link org.pciguard.api.capability.CapabilityWalker} documents it:
+     * (4096 - 256) / 8, two dwords per capability; a looping chain meets the visited set first.
+     */
+    static final int EXTENDED_TTL = (CFG_SPACE_EXP_SIZE - CFG_SPACE_SIZE) / (2 * Integer.BYTES);
     /** Capability pointers and extended next pointers have their low two bits reserved. */
     private static final int POINTER_RESERVED = 0x3;
 
@@ -133,9 +136,10 @@ final class ConfigWalk {
             int next = u8(c, pos + 1);
             int length = StandardCaps.length(c, pos, id, headerType);
             boolean known = length != StandardCaps.UNKNOWN;
-            add(standard, CapabilitySpace.STANDARD, id, pos, known ? length : StandardCaps.headerLength(id), known,
-                    StandardCaps.version(c, pos, id), StandardCaps.name(id), next, StandardCaps.hidden(id),
-                    StandardCaps.mayRepeat(id), Math.min(size, CFG_SPACE_SIZE));
+            Capability cap = new Capability(CapabilitySpace.STANDARD, id, pos,
+                    known ? length : StandardCaps.headerLength(id), StandardCaps.version(c, pos, id),
+                    StandardCaps.name(id), next, StandardCaps.hidden(id));
+            add(standard, cap, known, StandardCaps.mayRepeat(id), Math.min(size, CFG_SPACE_SIZE));
             noteFunctionKind(pos, id);
             prev = pos;
             raw = next;
@@ -162,7 +166,7 @@ final class ConfigWalk {
 
     private String standardLabel(int pos) {
         int id = u8(c, pos);
-        return String.format("%s@0x%02x (id 0x%02x)", StandardCaps.name(id), pos, id);
+        return label(CapabilitySpace.STANDARD, StandardCaps.name(id), pos, id);
     }
 
     // ---- extended chain ------------------------------------------------------------------------
@@ -214,9 +218,10 @@ final class ConfigWalk {
             if (listed) {
                 int length = ExtendedCaps.length(c, pos, id, version, expType, lanes, eePrefix);
                 boolean known = length != ExtendedCaps.UNKNOWN;
-                add(extended, CapabilitySpace.EXTENDED, id, pos, known ? length : ExtSizes.HEADER_SIZEOF, known, version,
-                        ExtendedCaps.name(id), rawNext, ExtendedCaps.hidden(id), ExtendedCaps.mayRepeat(id),
-                        Math.min(size, CFG_SPACE_EXP_SIZE));
+                Capability cap = new Capability(CapabilitySpace.EXTENDED, id, pos,
+                        known ? length : ExtSizes.HEADER_SIZEOF, version, ExtendedCaps.name(id), rawNext,
+                        ExtendedCaps.hidden(id));
+                add(extended, cap, known, ExtendedCaps.mayRepeat(id), Math.min(size, CFG_SPACE_EXP_SIZE));
             }
             int next = rawNext & ExtCapHeader.NEXT_MASK;
             if (next != rawNext) {
@@ -244,7 +249,7 @@ final class ConfigWalk {
 
     private String extendedLabel(int pos) {
         int id = u32(c, pos) & ExtCapHeader.ID_MASK;
-        return String.format("%s@0x%03x (id 0x%04x)", ExtendedCaps.name(id), pos, id);
+        return label(CapabilitySpace.EXTENDED, ExtendedCaps.name(id), pos, id);
     }
 
     // ---- capabilities and byte ownership -------------------------------------------------------
@@ -253,63 +258,65 @@ final class ConfigWalk {
      * Lists one capability: reports an unknown length, cuts it at {@code limit}, reports bytes it
      * shares with an earlier capability (which keeps them) and a second instance of a unique id.
      */
-    private void add(List<Capability> list, CapabilitySpace space, int id, int pos, int length, boolean known,
-            int version, String name, int next, boolean hidden, boolean mayRepeat, int limit) {
-        if (!known) {
-            anomaly(AnomalyKind.UNKNOWN_LENGTH, space, pos, String.format(
-                    "the length of %s is unknown; only its %d-byte header is owned", label(space, name, pos, id),
-                    length));
+    private void add(List<Capability> list, Capability cap, boolean knownLength, boolean mayRepeat, int limit) {
+        if (!knownLength) {
+            anomaly(AnomalyKind.UNKNOWN_LENGTH, cap.space(), cap.offset(), String.format(
+                    "the length of %s is unknown; only its %d-byte header is owned", label(cap), cap.length()));
         }
-        if (pos + length > limit) {
-            anomaly(AnomalyKind.PAST_END, space, pos, String.format(
-                    "%s is %d bytes and runs past 0x%x, the end of %s; cut to %d bytes", label(space, name, pos, id),
-                    length, limit,
-                    space == CapabilitySpace.STANDARD && limit < size ? "standard config space" : "config space",
-                    limit - pos));
-            length = limit - pos;
+        if (cap.end() > limit) {
+            int cut = limit - cap.offset();
+            anomaly(AnomalyKind.PAST_END, cap.space(), cap.offset(), String.format(
+                    "%s is %d bytes and runs past 0x%x, the end of %s; cut to %d bytes", label(cap), cap.length(),
+                    limit, cap.space() == CapabilitySpace.STANDARD && limit < size ? "standard config space"
+                            : "config space", cut));
+            cap = new Capability(cap.space(), cap.id(), cap.offset(), cut, cap.version(), cap.name(), cap.next(),
+                    cap.hiddenByDefault());
         }
-        if (isClaimed(pos, pos + length)) {
-            reportOverlap(list, label(space, name, pos, id), pos, length);
+        if (isClaimed(cap.offset(), cap.end())) {
+            reportOverlap(list, cap);
         }
-        claim(pos, pos + length);
-        if (!mayRepeat && id < Long.SIZE) {
-            if ((seen & 1L << id) != 0) {
-                Capability first = firstWithId(list, id);
-                anomaly(AnomalyKind.DUPLICATE, space, pos, String.format(
-                        "%s repeats %s; the specification allows one", label(space, name, pos, id), first.label()));
+        claim(cap.offset(), cap.end());
+        if (!mayRepeat && cap.id() < Long.SIZE) {
+            long bit = 1L << cap.id();
+            if ((seen & bit) != 0) {
+                anomaly(AnomalyKind.DUPLICATE, cap.space(), cap.offset(), String.format(
+                        "%s repeats %s; the specification allows one", label(cap), firstWithId(list, cap.id())));
             }
-            seen |= 1L << id;
+            seen |= bit;
         }
-        list.add(new Capability(space, id, pos, length, version, name, next, hidden));
+        list.add(cap);
     }
 
-    private void reportOverlap(List<Capability> list, String label, int pos, int length) {
-        int end = pos + length;
+    private void reportOverlap(List<Capability> list, Capability cap) {
         for (Capability other : list) {
-            if (other.offset() < end && pos < other.end()) {
-                int from = Math.max(pos, other.offset());
-                int to = Math.min(end, other.end()) - 1;
-                anomaly(AnomalyKind.OVERLAP, other.space(), pos, String.format(
-                        "%s (0x%x..0x%x) overlaps %s (0x%x..0x%x) at 0x%x..0x%x; the bytes stay with %s", label, pos,
-                        end - 1, label(other.space(), other.name(), other.offset(), other.id()), other.offset(),
-                        other.end() - 1, from, to, other.label()));
+            if (other.offset() < cap.end() && cap.offset() < other.end()) {
+                anomaly(AnomalyKind.OVERLAP, cap.space(), cap.offset(), String.format(
+                        "%s (0x%x..0x%x) overlaps %s (0x%x..0x%x) at 0x%x..0x%x; the bytes stay with %s", label(cap),
+                        cap.offset(), cap.end() - 1, label(other), other.offset(), other.end() - 1,
+                        Math.max(cap.offset(), other.offset()), Math.min(cap.end(), other.end()) - 1, other.label()));
                 return;
             }
         }
     }
 
-    private static Capability firstWithId(List<Capability> list, int id) {
+    /** The label of the first capability with {@code id} in {@code list}. */
+    private static String firstWithId(List<Capability> list, int id) {
         for (Capability cap : list) {
             if (cap.id() == id) {
-                return cap;
+                return cap.label();
             }
         }
-        throw new IllegalStateException("capability id " + id + " marked seen but not listed");
+        return "an earlier instance";
     }
 
-    private static String label(CapabilitySpace space, String name, int pos, int id) {
-        return space == CapabilitySpace.EXTENDED ? String.format("%s@0x%03x (id 0x%04x)", name, pos, id)
-                : String.format("%s@0x%02x (id 0x%02x)", name, pos, id);
+    private static String label(Capability cap) {
+        return label(cap.space(), cap.name(), cap.offset(), cap.id());
+    }
+
+    /** {@code MSI@0x50 (id 0x05)} / {@code AER@0x100 (id 0x0001)}. */
+    private static String label(CapabilitySpace space, String name, int offset, int id) {
+        return space == CapabilitySpace.EXTENDED ? String.format("%s@0x%03x (id 0x%04x)", name, offset, id)
+                : String.format("%s@0x%02x (id 0x%02x)", name, offset, id);
     }
 
     private boolean isVisited(int pos) {
