@@ -33,6 +33,7 @@ import org.pciguard.api.handler.Effect;
 import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Command;
+import org.pciguard.api.regs.PciRegs.Pm;
 import org.pciguard.api.virt.DeviceOptions;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
@@ -130,8 +131,8 @@ final class CoreDevice implements VirtualDevice {
         hostBars[BARS] = snapshot(ROM_ADDRESS, 4);
         hostDecode = snapshot(COMMAND, 2) & DECODE;
         int pm = map.find(CapabilitySpace.STANDARD, CapId.PM).map(Capability::offset).orElse(-1);
-        pmcsr = pm >= 0 && pm + PmRegs.PMCSR + 2 <= configSize ? pm + PmRegs.PMCSR : -1;
-        powerState = pmcsr < 0 ? PmRegs.D0 : snapshot(pmcsr, 2) & PmRegs.PMCSR_POWER_STATE;
+        pmcsr = pm >= 0 && pm + Pm.CTRL + 2 <= configSize ? pm + Pm.CTRL : -1;
+        powerState = pmcsr < 0 ? Pm.STATE_D0 : snapshot(pmcsr, 2) & Pm.CTRL_STATE_MASK;
         deviceWritable = device.writable();
         int slots = map.all().size();
         deniedPerSlot = new long[slots];
@@ -305,8 +306,8 @@ final class CoreDevice implements VirtualDevice {
 
     private void trackPowerState(int offset, int size, int out, int toDevice) {
         int rel = pmcsr - offset;
-        if (pmcsr >= 0 && rel >= 0 && rel < size && ((toDevice >>> (rel << 3)) & PmRegs.PMCSR_POWER_STATE) != 0) {
-            powerState = (out >>> (rel << 3)) & PmRegs.PMCSR_POWER_STATE;
+        if (pmcsr >= 0 && rel >= 0 && rel < size && ((toDevice >>> (rel << 3)) & Pm.CTRL_STATE_MASK) != 0) {
+            powerState = (out >>> (rel << 3)) & Pm.CTRL_STATE_MASK;
         }
     }
 
@@ -410,7 +411,7 @@ final class CoreDevice implements VirtualDevice {
 
     /** Whether the guest's decode for the BAR is on and the device is not in D3hot (DESIGN.md difference 7). */
     private boolean decodes(int bar) {
-        if (powerState == PmRegs.D3HOT) {
+        if (powerState == Pm.STATE_D3HOT) {
             return false;
         }
         int need = barIo[bar] ? Command.IO : Command.MEMORY;
@@ -466,7 +467,7 @@ final class CoreDevice implements VirtualDevice {
             throw new PciAccessException(address, "reset " + kind + " failed", e);
         }
         restoreHostState();
-        powerState = pmcsr < 0 ? PmRegs.D0 : deviceRead(pmcsr, 2) & PmRegs.PMCSR_POWER_STATE;
+        powerState = pmcsr < 0 ? Pm.STATE_D0 : deviceRead(pmcsr, 2) & Pm.CTRL_STATE_MASK;
         rebuild();
     }
 
@@ -514,11 +515,11 @@ final class CoreDevice implements VirtualDevice {
             return;
         }
         int hw = deviceRead(pmcsr, 2);
-        deviceWrite(pmcsr, 2, (hw & ~(PmRegs.PMCSR_POWER_STATE | PmRegs.PMCSR_PME_STATUS))
-                | (to & PmRegs.PMCSR_POWER_STATE));
+        deviceWrite(pmcsr, 2, (hw & ~(Pm.CTRL_STATE_MASK | Pm.CTRL_PME_STATUS))
+                | (to & Pm.CTRL_STATE_MASK));
         int from = powerState;
-        powerState = to & PmRegs.PMCSR_POWER_STATE;
-        if (from == PmRegs.D3HOT && powerState == PmRegs.D0) {
+        powerState = to & Pm.CTRL_STATE_MASK;
+        if (from == Pm.STATE_D3HOT && powerState == Pm.STATE_D0) {
             // D3hot to D0 may reset a function without No_Soft_Reset (PM 1.2, 5.4.1).
             restoreHostStateIfLost();
         }
@@ -795,7 +796,7 @@ final class CoreDevice implements VirtualDevice {
                 reason = "width must be 1, 2 or 4";
             } else if (offset < 0 || offset > configSize - size) {
                 reason = "outside config space of " + configSize + " bytes"
-                        + (offset < 0 ? " (offset " + offset + ")" : "");
+                        + (offset < 0 ? " (offset " + offset + ", width " + size + ")" : "");
             } else {
                 reason = "not aligned to its width";
             }

@@ -1,0 +1,80 @@
+package org.pciguard.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.pciguard.api.handler.BarRegion;
+import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.handler.Effect;
+import org.pciguard.api.handler.HandlerContext;
+import org.pciguard.api.handler.PermissionTable;
+
+/** A capability handler for tests: a table from a function, counted hooks, scripted effects and failures. */
+final class TestHandler implements CapabilityHandler {
+
+    private final Function<HandlerContext, PermissionTable> table;
+    final AtomicInteger permissionsCalls = new AtomicInteger();
+    final AtomicInteger initializeCalls = new AtomicInteger();
+    final List<String> writes = new CopyOnWriteArrayList<>();
+    final List<String> regionWrites = new CopyOnWriteArrayList<>();
+    /** Effects initialize returns. */
+    volatile List<Effect> onInitialize = NONE;
+    /** Effects configWritten returns, from the value written. */
+    volatile Function<Integer, List<Effect>> onWrite = v -> NONE;
+    /** The hook that throws: permissions, initialize, configWritten or regionWritten; null for none. */
+    volatile String throwIn;
+
+    TestHandler(Function<HandlerContext, PermissionTable> table) {
+        this.table = table;
+    }
+
+    /** Service properties of a handler registration. */
+    static Map<String, Object> props(String space, int id, int ranking, long serviceId) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(CAPABILITY_SPACE, space);
+        p.put(CAPABILITY_ID, id);
+        p.put(CoreRuntime.SERVICE_RANKING, ranking);
+        p.put(CoreRuntime.SERVICE_ID, serviceId);
+        p.put(CoreRuntime.BUNDLE, "test.bundle." + serviceId);
+        return p;
+    }
+
+    private void maybeThrow(String hook) {
+        if (hook.equals(throwIn)) {
+            throw new IllegalStateException("test handler fails in " + hook);
+        }
+    }
+
+    @Override
+    public PermissionTable permissions(HandlerContext context) {
+        permissionsCalls.incrementAndGet();
+        maybeThrow("permissions");
+        return table.apply(context);
+    }
+
+    @Override
+    public List<Effect> initialize(HandlerContext context) {
+        initializeCalls.incrementAndGet();
+        maybeThrow("initialize");
+        return new ArrayList<>(onInitialize);
+    }
+
+    @Override
+    public List<Effect> configWritten(HandlerContext context, int offset, int size, int value, int before) {
+        maybeThrow("configWritten");
+        writes.add(String.format("%d@0x%x=0x%x before 0x%x", size, offset, value, before));
+        return onWrite.apply(value);
+    }
+
+    @Override
+    public List<Effect> regionWritten(HandlerContext context, BarRegion region, long offset, int size, long value) {
+        maybeThrow("regionWritten");
+        regionWrites.add(String.format("%s %d@0x%x=0x%x", region.purpose(), size, offset, value));
+        return NONE;
+    }
+}
