@@ -1,0 +1,103 @@
+package org.pciguard.host;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.access.PhysicalDevice;
+import org.pciguard.api.capability.CapabilitySpace;
+import org.pciguard.api.capability.CapabilityWalker;
+import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.virt.DeviceOptions;
+import org.pciguard.api.virt.VirtualDevice;
+import org.pciguard.backend.sim.DeviceImage;
+import org.pciguard.backend.sim.SimulatedBackend;
+import org.pciguard.cap.header.HeaderHandler;
+import org.pciguard.core.CoreRuntime;
+
+/**
+ * One device file opened for a guest on the plain classpath: the simulated function, a core runtime
+ * with the stock handlers, and the virtual device. (The OSGi host wires the same pieces as services.)
+ */
+final class GuestView implements AutoCloseable {
+
+    private final CoreRuntime runtime;
+    private final PhysicalDevice device;
+    private final VirtualDevice guest;
+
+    private GuestView(CoreRuntime runtime, PhysicalDevice device, VirtualDevice guest) {
+        this.runtime = runtime;
+        this.device = device;
+        this.guest = guest;
+    }
+
+    /** The stock handlers with the service properties their components declare. */
+    private static List<Map.Entry<CapabilityHandler, Map<String, Object>>> stockHandlers() {
+        return List.of(handler(new HeaderHandler(), CapabilitySpace.HEADER, HeaderHandler.HEADER_ID, "org.pciguard.cap.header"));
+    }
+
+    private static Map.Entry<CapabilityHandler, Map<String, Object>> handler(CapabilityHandler h, CapabilitySpace space,
+            int id, String bundle) {
+        return Map.entry(h, Map.of(CapabilityHandler.CAPABILITY_ID, id, CapabilityHandler.CAPABILITY_SPACE,
+                space.property(), CoreRuntime.BUNDLE, bundle));
+    }
+
+    static GuestView open(DeviceImage image, CapabilityWalker walker, boolean permissive) {
+        CoreRuntime runtime = new CoreRuntime(walker);
+        long id = 1;
+        for (var h : stockHandlers()) {
+            Map<String, Object> props = new HashMap<>(h.getValue());
+            props.put(CoreRuntime.SERVICE_ID, id++);
+            runtime.addHandler(h.getKey(), props);
+        }
+        SimulatedBackend backend = SimulatedBackend.of(List.of(image), SimulatedBackend.DEFAULT_VPD_SIZE);
+        PhysicalDevice device = backend.open(PciAddress.parse(backend.devices().get(0).address));
+        try {
+            VirtualDevice guest = runtime.open(device,
+                    permissive ? new DeviceOptions(true, Set.of(), Set.of()) : DeviceOptions.DEFAULT);
+            return new GuestView(runtime, device, guest);
+        } catch (RuntimeException e) {
+            device.close();
+            runtime.close();
+            throw e;
+        }
+    }
+
+    /** Opens the device and reads the whole config space as a freshly opened guest sees it. */
+    static GuestView of(DeviceImage image, CapabilityWalker walker) {
+        return open(image, walker, false);
+    }
+
+    byte[] config() {
+        try {
+            byte[] bytes = new byte[guest.configSize()];
+            for (int off = 0; off < bytes.length; off += 4) {
+                int v = guest.read(off, 4);
+                bytes[off] = (byte) v;
+                bytes[off + 1] = (byte) (v >>> 8);
+                bytes[off + 2] = (byte) (v >>> 16);
+                bytes[off + 3] = (byte) (v >>> 24);
+            }
+            return bytes;
+        } finally {
+            close();
+        }
+    }
+
+    PhysicalDevice device() {
+        return device;
+    }
+
+    VirtualDevice guest() {
+        return guest;
+    }
+
+    @Override
+    public void close() {
+        guest.close();
+        device.close();
+        runtime.close();
+    }
+}

@@ -1,0 +1,208 @@
+package org.pciguard.host;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.Locale;
+
+import org.pciguard.api.access.AccessListener;
+import org.pciguard.api.access.PciAccessException;
+import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.access.PhysicalDevice;
+import org.pciguard.api.access.ResetKind;
+import org.pciguard.api.virt.VirtualDevice;
+
+/**
+ * Runs a replay script against one virtual device (DESIGN.md, "The command line"): one operation a
+ * line, {@code #} starts a comment, numbers hex with {@code 0x} or decimal. A refused operation
+ * prints {@code ! reason} and the script goes on; a malformed line stops it with {@link MalformedLine}.
+ */
+final class Replay {
+
+    /** A script line that is not of the contract's form. */
+    static final class MalformedLine extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        MalformedLine(int line, String text, String why) {
+            super("script line " + line + ": " + why + ": '" + text + "'");
+        }
+    }
+
+    private final VirtualDevice guest;
+    private final PhysicalDevice device;
+    private final PrintStream out;
+
+    Replay(VirtualDevice guest, PhysicalDevice device, PrintStream out) {
+        this.guest = guest;
+        this.device = device;
+        this.out = out;
+    }
+
+    /** An access listener printing {@code ~ hw ...} and {@code ~ bar ...} lines for {@code --trace}. */
+    static AccessListener tracer(PrintStream out) {
+        return new AccessListener() {
+            @Override
+            public void configAccess(PciAddress d, boolean write, int offset, int size, int value) {
+                out.printf("~ hw %s %d 0x%02x %s%n", write ? "w" : "r", size, offset, hex(value & 0xffffffffL, size));
+            }
+
+            @Override
+            public void barAccess(PciAddress d, boolean write, int bar, long offset, int size, long value) {
+                out.printf("~ bar %s %d %d 0x%x %s%n", write ? "w" : "r", bar, size, offset, hex(value, size));
+            }
+        };
+    }
+
+    /** Runs every line of {@code script}. */
+    void run(BufferedReader script) throws IOException, MalformedLine {
+        String text;
+        int number = 0;
+        while ((text = script.readLine()) != null) {
+            number++;
+            int hash = text.indexOf('#');
+            String line = (hash >= 0 ? text.substring(0, hash) : text).trim();
+            if (!line.isEmpty()) {
+                step(number, line);
+            }
+        }
+    }
+
+    private void step(int number, String line) throws MalformedLine {
+        String[] t = line.split("\\s+");
+        String op = t[0].toLowerCase(Locale.ROOT);
+        Runnable action = switch (op) {
+            case "r" -> {
+                args(number, line, t, 2);
+                int size = size(number, line, t[1], 4);
+                int off = (int) number(number, line, t[2]);
+                yield () -> print(line, guest.read(off, size) & 0xffffffffL, size);
+            }
+            case "w" -> {
+                args(number, line, t, 3);
+                int size = size(number, line, t[1], 4);
+                int off = (int) number(number, line, t[2]);
+                int value = (int) value(number, line, t[3], size);
+                yield () -> guest.write(off, size, value);
+            }
+            case "hr" -> {
+                args(number, line, t, 2);
+                int size = size(number, line, t[1], 4);
+                int off = (int) number(number, line, t[2]);
+                yield () -> print(line, device.readConfig(off, size) & 0xffffffffL, size);
+            }
+            case "hw" -> {
+                args(number, line, t, 3);
+                int size = size(number, line, t[1], 4);
+                int off = (int) number(number, line, t[2]);
+                int value = (int) value(number, line, t[3], size);
+                yield () -> device.writeConfig(off, size, value);
+            }
+            case "br", "hbr" -> {
+                args(number, line, t, 3);
+                int bar = bar(number, line, t[1]);
+                int size = size(number, line, t[2], 8);
+                long off = number(number, line, t[3]);
+                yield op.equals("br")
+                        ? () -> print(line, guest.barRead(bar, off, size), size)
+                        : () -> print(line, device.readBar(bar, off, size), size);
+            }
+            case "bw" -> {
+                args(number, line, t, 4);
+                int bar = bar(number, line, t[1]);
+                int size = size(number, line, t[2], 8);
+                long off = number(number, line, t[3]);
+                long value = value(number, line, t[4], size);
+                yield () -> guest.barWrite(bar, off, size, value);
+            }
+            case "irq" -> {
+                if (t.length < 2) {
+                    throw new MalformedLine(number, line, "irq needs intx, msi N or msix N");
+                }
+                String kind = t[1].toLowerCase(Locale.ROOT);
+                if (kind.equals("intx")) {
+                    args(number, line, t, 1);
+                } else if (kind.equals("msi") || kind.equals("msix")) {
+                    args(number, line, t, 2);
+                    number(number, line, t[2]);
+                } else {
+                    throw new MalformedLine(number, line, "irq needs intx, msi N or msix N");
+                }
+                yield () -> refuse("interrupt delivery is not supported yet");
+            }
+            case "eoi" -> {
+                args(number, line, t, 0);
+                yield () -> refuse("interrupt delivery is not supported yet");
+            }
+            case "reset" -> {
+                args(number, line, t, 1);
+                if (!t[1].equalsIgnoreCase("flr")) {
+                    throw new MalformedLine(number, line, "reset needs flr");
+                }
+                yield () -> guest.reset(ResetKind.FLR);
+            }
+            default -> throw new MalformedLine(number, line, "unknown operation '" + t[0] + "'");
+        };
+        try {
+            action.run();
+        } catch (PciAccessException | IllegalArgumentException | IllegalStateException e) {
+            out.println("! " + e.getMessage());
+        }
+    }
+
+    private void refuse(String reason) {
+        out.println("! " + reason);
+    }
+
+    private void print(String line, long value, int size) {
+        out.println(String.join(" ", line.split("\\s+")) + " = " + hex(value, size));
+    }
+
+    static String hex(long value, int size) {
+        String digits = Long.toHexString(size == 8 ? value : value & ((1L << (8 * size)) - 1));
+        return "0x" + "0".repeat(Math.max(0, 2 * size - digits.length())) + digits;
+    }
+
+    private static void args(int number, String line, String[] t, int n) throws MalformedLine {
+        if (t.length != n + 1) {
+            throw new MalformedLine(number, line, "'" + t[0] + "' takes " + n + " argument" + (n == 1 ? "" : "s"));
+        }
+    }
+
+    private static int size(int number, String line, String text, int max) throws MalformedLine {
+        long size = number(number, line, text);
+        if (size != 1 && size != 2 && size != 4 && !(size == 8 && max == 8)) {
+            throw new MalformedLine(number, line, "size must be 1, 2, 4" + (max == 8 ? " or 8" : ""));
+        }
+        return (int) size;
+    }
+
+    private static int bar(int number, String line, String text) throws MalformedLine {
+        long bar = number(number, line, text);
+        if (bar < 0 || bar > 6) {
+            throw new MalformedLine(number, line, "BAR must be 0..5 (6 for the ROM)");
+        }
+        return (int) bar;
+    }
+
+    private static long value(int number, String line, String text, int size) throws MalformedLine {
+        long v = number(number, line, text);
+        if (size < 8 && (v >>> (8 * size)) != 0) {
+            throw new MalformedLine(number, line, "value " + text + " does not fit in " + size + " bytes");
+        }
+        return v;
+    }
+
+    /** Parses {@code 0x1f} or {@code 31}; offsets and values are never negative. */
+    static long number(int number, String line, String text) throws MalformedLine {
+        try {
+            String s = text.toLowerCase(Locale.ROOT);
+            long v = s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
+            if (v < 0 && !s.startsWith("0x")) {
+                throw new NumberFormatException();
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new MalformedLine(number, line, "'" + text + "' is not a number (hex with 0x, or decimal)");
+        }
+    }
+}
