@@ -625,7 +625,8 @@ final class CoreDevice implements VirtualDevice {
         Layout layout = Layout.build(map, configSize, options, hidden, lengths);
         Binding[] bindings = new Binding[caps.size()];
         for (int s = 0; s < caps.size(); s++) {
-            bindings[s] = layout.visible[s] ? bind(layout, s, winners.get(HandlerKey.of(caps.get(s)))) : Binding.NONE;
+            bindings[s] = layout.visible[s] ? bind(layout, s, winners.get(HandlerKey.of(caps.get(s))), null)
+                    : Binding.NONE;
         }
         generation++;
         regions = NO_REGIONS;
@@ -647,6 +648,12 @@ final class CoreDevice implements VirtualDevice {
             }
             apply(effects, s, false);
         }
+        if (!built.bindings[0].active) {
+            // No header handler initialized the guest's BARs: they read 0, never the host's addresses.
+            for (int reg : HeaderFallback.HOST_ADDRESS_REGISTERS) {
+                shadow.set(reg, 4, 0);
+            }
+        }
     }
 
     private int length(int slot, HandlerEntry e) {
@@ -659,15 +666,20 @@ final class CoreDevice implements VirtualDevice {
         }
     }
 
-    /** Binds a visible slot to the handler ranked first for it (or the read-only fallback). */
-    private Binding bind(Layout layout, int slot, HandlerEntry entry) {
+    /**
+     * Binds a visible slot to the handler ranked first for it. Without a handler, or when the handler
+     * is quarantined or throws, the slot falls back to {@code previous}'s table read-only (at open and
+     * reset: read-through, and {@link HeaderFallback} for the header).
+     */
+    private Binding bind(Layout layout, int slot, HandlerEntry entry, Binding previous) {
+        PermissionTable last = previous != null ? previous.table : slot == 0 ? HeaderFallback.TABLE : null;
         if (entry == null) {
-            return Binding.fallback(null, null, false);
+            return last == null ? Binding.NONE : Binding.readOnly(last, null, null, false);
         }
         DeviceContext context = new DeviceContext(this, layout, slot);
         synchronized (lock) {
             if (quarantinedEntry[slot] == entry) {
-                return Binding.fallback(entry, context, true);
+                return Binding.readOnly(last, entry, context, true);
             }
         }
         try {
@@ -675,10 +687,10 @@ final class CoreDevice implements VirtualDevice {
             if (table == null) {
                 throw new IllegalStateException("permissions returned no table");
             }
-            return new Binding(entry, table, context, false);
+            return Binding.serving(entry, table, context);
         } catch (RuntimeException | Error e) {
             quarantine(slot, entry, "permissions", "building the device", e);
-            return Binding.fallback(entry, context, true);
+            return Binding.readOnly(last, entry, context, true);
         }
     }
 
@@ -703,7 +715,7 @@ final class CoreDevice implements VirtualDevice {
                 if (next == null) {
                     next = base.bindings.clone();
                 }
-                next[s] = bind(layout, s, w);
+                next[s] = bind(layout, s, w, base.bindings[s]);
             }
             if (next == null) {
                 return;
@@ -734,7 +746,7 @@ final class CoreDevice implements VirtualDevice {
             return;
         }
         Binding[] next = t.bindings.clone();
-        next[slot] = Binding.fallback(entry, t.bindings[slot].context, true);
+        next[slot] = Binding.readOnly(t.bindings[slot].table, entry, t.bindings[slot].context, true);
         publish(Tables.flatten(t.layout, next, t.layout.options.permissive(), deviceWritable));
     }
 

@@ -63,13 +63,16 @@ final class Tables {
             if (s < 0 || !layout.visible[s]) {
                 w = permissive ? 0xff : 0;
             } else {
-                PermissionTable table = bindings[s].table;
+                Binding binding = bindings[s];
+                PermissionTable table = binding.table;
                 int rel = b - layout.capability(s).offset();
                 if (table != null && rel < table.length()) {
                     v = table.virtualByte(rel);
-                    w = table.writableByte(rel);
-                    c = table.writeOneToClearByte(rel);
                     k = table.constantByte(rel);
+                    if (binding.writesAllowed) {
+                        w = table.writableByte(rel);
+                        c = table.writeOneToClearByte(rel);
+                    }
                 }
             }
             int f = layout.forced[b] & 0xff;

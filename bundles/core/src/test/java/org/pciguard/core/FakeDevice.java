@@ -39,7 +39,10 @@ final class FakeDevice implements PhysicalDevice {
     private final List<BarInfo> bars = new ArrayList<>();
     private final byte[][] barMemory = new byte[7][];
     private final List<AccessListener> listeners = new CopyOnWriteArrayList<>();
-    final List<Access> accesses = new CopyOnWriteArrayList<>();
+    /** Every access, while {@link #recording}; guarded by this. */
+    private final List<Access> accesses = new ArrayList<>();
+    /** Whether accesses are recorded (the concurrency test turns it off). */
+    volatile boolean recording = true;
     final List<ResetKind> resetsDone = new CopyOnWriteArrayList<>();
     boolean writableBackend = true;
 
@@ -100,8 +103,22 @@ final class FakeDevice implements PhysicalDevice {
         return v;
     }
 
+    synchronized List<Access> accesses() {
+        return List.copyOf(accesses);
+    }
+
+    synchronized void clearAccesses() {
+        accesses.clear();
+    }
+
     List<Access> configAccesses() {
-        return accesses.stream().filter(a -> a.bar() < 0).toList();
+        return accesses().stream().filter(a -> a.bar() < 0).toList();
+    }
+
+    private void record(Access a) {
+        if (recording) {
+            accesses.add(a);
+        }
     }
 
     @Override
@@ -133,7 +150,7 @@ final class FakeDevice implements PhysicalDevice {
     public synchronized int readConfig(int offset, int size) {
         check(offset, size);
         int v = peek(offset, size);
-        accesses.add(new Access(false, offset, size, v, -1));
+        record(new Access(false, offset, size, v, -1));
         for (AccessListener l : listeners) {
             l.configAccess(address, false, offset, size, v);
         }
@@ -146,7 +163,7 @@ final class FakeDevice implements PhysicalDevice {
         if (!writableBackend) {
             throw new PciAccessException(address, offset, size, "read-only backend");
         }
-        accesses.add(new Access(true, offset, size, value, -1));
+        record(new Access(true, offset, size, value, -1));
         for (int k = 0; k < size; k++) {
             int at = offset + k;
             int v = (value >>> (8 * k)) & 0xff;
@@ -170,13 +187,13 @@ final class FakeDevice implements PhysicalDevice {
     @Override
     public synchronized long readBar(int bar, long offset, int size) {
         long v = peekBar(bar, offset, size);
-        accesses.add(new Access(false, (int) offset, size, v, bar));
+        record(new Access(false, (int) offset, size, v, bar));
         return v;
     }
 
     @Override
     public synchronized void writeBar(int bar, long offset, int size, long value) {
-        accesses.add(new Access(true, (int) offset, size, value, bar));
+        record(new Access(true, (int) offset, size, value, bar));
         for (int k = 0; k < size; k++) {
             barMemory[bar][(int) offset + k] = (byte) (value >>> (8 * k));
         }
