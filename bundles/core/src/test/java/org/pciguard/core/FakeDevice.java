@@ -79,6 +79,14 @@ final class FakeDevice implements PhysicalDevice {
         return this;
     }
 
+    /** Changes the power-on image that FLR restores. */
+    FakeDevice powerOn(int offset, int size, int value) {
+        for (int k = 0; k < size; k++) {
+            powerOn[offset + k] = (byte) (value >>> (8 * k));
+        }
+        return this;
+    }
+
     /** The hardware changed: sets bytes without any mask, records nothing. */
     synchronized void hw(int offset, int size, int value) {
         for (int k = 0; k < size; k++) {
@@ -93,6 +101,13 @@ final class FakeDevice implements PhysicalDevice {
             v |= (config[offset + k] & 0xff) << (8 * k);
         }
         return v;
+    }
+
+    /** Sets BAR memory without recording an access. */
+    synchronized void pokeBar(int bar, long offset, int size, long value) {
+        for (int k = 0; k < size; k++) {
+            barMemory[bar][(int) offset + k] = (byte) (value >>> (8 * k));
+        }
     }
 
     synchronized long peekBar(int bar, long offset, int size) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import org.pciguard.api.handler.BarRegion;
@@ -22,10 +23,10 @@ final class TestHandler implements CapabilityHandler {
     final AtomicInteger initializeCalls = new AtomicInteger();
     final List<String> writes = new CopyOnWriteArrayList<>();
     final List<String> regionWrites = new CopyOnWriteArrayList<>();
-    /** Effects initialize returns. */
-    volatile List<Effect> onInitialize = NONE;
-    /** Effects configWritten returns, from the value written. */
-    volatile Function<Integer, List<Effect>> onWrite = v -> NONE;
+    /** What initialize does and the effects it returns. */
+    volatile Function<HandlerContext, List<Effect>> onInitialize = c -> NONE;
+    /** What configWritten does, from the value written, and the effects it returns. */
+    volatile BiFunction<HandlerContext, Integer, List<Effect>> onWrite = (c, v) -> NONE;
     /** The hook that throws: permissions, initialize, configWritten or regionWritten; null for none. */
     volatile String throwIn;
 
@@ -61,14 +62,14 @@ final class TestHandler implements CapabilityHandler {
     public List<Effect> initialize(HandlerContext context) {
         initializeCalls.incrementAndGet();
         maybeThrow("initialize");
-        return new ArrayList<>(onInitialize);
+        return new ArrayList<>(onInitialize.apply(context));
     }
 
     @Override
     public List<Effect> configWritten(HandlerContext context, int offset, int size, int value, int before) {
         maybeThrow("configWritten");
         writes.add(String.format("%d@0x%x=0x%x before 0x%x", size, offset, value, before));
-        return onWrite.apply(value);
+        return onWrite.apply(context, value);
     }
 
     @Override
