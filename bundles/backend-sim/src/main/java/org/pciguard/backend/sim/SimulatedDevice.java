@@ -106,7 +106,8 @@ public final class SimulatedDevice implements PhysicalDevice {
             throw new PciAccessException(address, offset, size, "config access width must be 1, 2 or 4 bytes");
         }
         if (offset < 0 || offset > configSize - size) {
-            throw new PciAccessException(address, offset, size, "outside the " + configSize + " bytes of config space");
+            throw new PciAccessException(address, offset, size, "offset " + offset + " is outside the " + configSize
+                    + " bytes of config space");
         }
         if (offset % size != 0) {
             throw new PciAccessException(address, offset, size, "not naturally aligned");
@@ -164,7 +165,8 @@ public final class SimulatedDevice implements PhysicalDevice {
                     + (max == MAX_BAR_ACCESS ? " or 8" : "") + " bytes");
         }
         if (offset < 0 || offset > info.size() - size) {
-            throw new PciAccessException(address, offset, size, "outside " + name + " of " + info.size() + " bytes");
+            throw new PciAccessException(address, offset, size, "offset " + offset + " is outside " + name + " of "
+                    + info.size() + " bytes");
         }
         if (offset % size != 0) {
             throw new PciAccessException(address, offset, size, "not naturally aligned");

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.locks.StampedLock;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.BarKind;
@@ -28,8 +29,9 @@ import org.pciguard.backend.sim.DeviceImage;
  * {@link RegisterMasks}, the side effects that follow a write (power state, FLR, VPD transfer,
  * power budget selection), the power-on image resets restore, and the memory behind its BARs.
  * <p>
- * One lock guards the state; every method is safe for concurrent use and a configuration read
- * allocates nothing. Callers validate access widths and bounds; this class assumes them.
+ * One lock guards the state; every method is safe for concurrent use. A configuration read is an
+ * optimistic read of the lock (no write, no allocation) that retries under the read lock if a write
+ * overlapped it. Callers validate access widths and bounds; this class assumes them.
  */
 public final class FunctionModel {
 
@@ -37,7 +39,7 @@ public final class FunctionModel {
     /** Every bit of a byte. */
     private static final int ALL8 = 0xff;
 
-    private final Object lock = new Object();
+    private final StampedLock lock = new StampedLock();
     private final PciAddress address;
     private final byte[] powerOn;
     private final byte[] config;
@@ -78,11 +80,11 @@ public final class FunctionModel {
      */
     public FunctionModel(PciAddress address, DeviceImage image, int vpdSize) {
         this.address = address;
-        this.powerOn = image.config();
-        this.config = powerOn.clone();
-        this.headerType = HeaderLayout.headerType(powerOn);
-        List<CapabilityScan.Cap> caps = CapabilityScan.scan(powerOn);
-        RegisterMasks masks = RegisterMasks.build(powerOn, image.bars(), caps);
+        this.config = image.config();
+        this.powerOn = config.clone();
+        this.headerType = HeaderLayout.headerType(config);
+        List<CapabilityScan.Cap> caps = CapabilityScan.scan(config);
+        RegisterMasks masks = RegisterMasks.build(config, image.bars(), caps);
         this.wmask = masks.wmask;
         this.w1cmask = masks.w1cmask;
         this.pm = CapabilityScan.find(caps, CapId.PM, false);
@@ -92,6 +94,9 @@ public final class FunctionModel {
         this.exp = CapabilityScan.find(caps, CapId.EXP, false);
         this.af = CapabilityScan.find(caps, CapId.AF, false);
         this.pwr = CapabilityScan.find(caps, ExtCapId.PWR, true);
+        if (pm >= 0) {
+            powerOn[pm + Pm.CTRL] &= (byte) ~Pm.CTRL_STATE_MASK; // functions power on in D0, whatever state the dump caught
+        }
         for (BarInfo bar : image.bars()) {
             bars[bar.index()] = bar;
             memory[bar.index()] = new BarMemory(bar.size());
@@ -151,7 +156,7 @@ public final class FunctionModel {
         return powerOn.length;
     }
 
-    /** A copy of the power-on image. */
+    /** A copy of the power-on image: the dump, in D0. */
     public byte[] powerOnImage() {
         return powerOn.clone();
     }
@@ -160,9 +165,17 @@ public final class FunctionModel {
 
     /** Reads {@code size} bytes at {@code offset}, little-endian. */
     public int read(int offset, int size) {
-        synchronized (lock) {
-            return Le.get(config, offset, size);
+        long stamp = lock.tryOptimisticRead();
+        int value = Le.get(config, offset, size);
+        if (!lock.validate(stamp)) {
+            stamp = lock.readLock();
+            try {
+                value = Le.get(config, offset, size);
+            } finally {
+                lock.unlockRead(stamp);
+            }
         }
+        return value;
     }
 
     /**
@@ -170,7 +183,8 @@ public final class FunctionModel {
      * their value, RW1C bits written 1 clear; then the side effects of the registers touched.
      */
     public void write(int offset, int size, int value) {
-        synchronized (lock) {
+        long stamp = lock.writeLock();
+        try {
             for (int i = 0; i < size; i++) {
                 int at = offset + i;
                 int b = value >>> (BYTE * i) & 0xff;
@@ -178,6 +192,8 @@ public final class FunctionModel {
                 config[at] = (byte) (c & ~(b & w1cmask[at]));
             }
             afterWrite(offset, size, value);
+        } finally {
+            lock.unlockWrite(stamp);
         }
     }
 
@@ -240,18 +256,18 @@ public final class FunctionModel {
         return resets;
     }
 
-    /** Resets the function: the power-on image, D0, BAR memory cleared, MSI-X entries masked; VPD storage kept. */
+    /** Resets the function: the power-on image (D0), BAR memory cleared, MSI-X entries masked; VPD storage kept. */
     public void reset() {
-        synchronized (lock) {
+        long stamp = lock.writeLock();
+        try {
             restore();
+        } finally {
+            lock.unlockWrite(stamp);
         }
     }
 
     private void restore() {
         System.arraycopy(powerOn, 0, config, 0, config.length);
-        if (pm >= 0) {
-            config[pm + Pm.CTRL] &= (byte) ~Pm.CTRL_STATE_MASK; // every reset ends in D0
-        }
         for (BarMemory m : memory) {
             if (m != null) {
                 m.clear();
@@ -286,12 +302,15 @@ public final class FunctionModel {
 
     /** Sets or clears Status.INTERRUPT: the function asserts or deasserts INTx. */
     public void intx(boolean asserted) {
-        synchronized (lock) {
+        long stamp = lock.writeLock();
+        try {
             if (asserted) {
                 config[PciRegs.STATUS] |= (byte) Status.INTERRUPT;
             } else {
                 config[PciRegs.STATUS] &= (byte) ~Status.INTERRUPT;
             }
+        } finally {
+            lock.unlockWrite(stamp);
         }
     }
 
@@ -304,10 +323,13 @@ public final class FunctionModel {
 
     /** The implemented BARs, with the address their registers hold now. */
     public List<BarInfo> bars() {
-        synchronized (lock) {
+        long stamp = lock.readLock();
+        try {
             return Arrays.stream(bars).filter(b -> b != null)
                     .map(b -> new BarInfo(b.index(), b.kind(), b.size(), b.prefetchable(), b.sizeInferred(), currentAddress(b)))
                     .toList();
+        } finally {
+            lock.unlockRead(stamp);
         }
     }
 
@@ -328,8 +350,11 @@ public final class FunctionModel {
 
     /** Reads BAR memory; the caller checked the BAR exists and the access is inside it. */
     public long readBar(int bar, long offset, int size) {
-        synchronized (lock) {
+        long stamp = lock.readLock();
+        try {
             return memory[bar].read(offset, size);
+        } finally {
+            lock.unlockRead(stamp);
         }
     }
 
@@ -342,10 +367,13 @@ public final class FunctionModel {
         for (int i = 0; i < size; i++) {
             mask |= (long) barByteMask(bar, offset + i) << (BYTE * i);
         }
-        synchronized (lock) {
+        long stamp = lock.writeLock();
+        try {
             BarMemory m = memory[bar];
             long old = mask == -1L >>> (Long.SIZE - BYTE * size) ? 0 : m.read(offset, size);
             m.write(offset, size, (old & ~mask) | (value & mask));
+        } finally {
+            lock.unlockWrite(stamp);
         }
     }
 
