@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import org.junit.jupiter.api.Test;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.PciAddress;
@@ -64,7 +66,7 @@ class AccessValidationTest {
     @Test
     void closedDeviceRefusesEverythingButItsStateLives() throws Exception {
         String text = TestDevices.dump("01:00.0 x", TestDevices.endpointImage(4096, true, false), null);
-        SimulatedBackend backend = SimulatedBackend.of(java.util.List.of(DeviceFiles.parse("t.lspci", text, null)), 256);
+        SimulatedBackend backend = SimulatedBackend.of(List.of(DeviceFiles.parse("t.lspci", text, null)), 256);
         SimulatedDevice d = backend.open(PciAddress.parse("01:00.0"));
         d.writeConfig(0xe0, 4, 0x600d);
         d.close();

@@ -18,6 +18,7 @@ import org.pciguard.api.access.BarKind;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.regs.PciRegs;
 import org.pciguard.api.regs.PciRegs.BaseAddress;
+import org.pciguard.backend.sim.internal.Le;
 
 /** Loading lspci dumps: formats, header lines, BAR sizes, inference, and errors naming file and line. */
 class DeviceFilesTest {
@@ -155,7 +156,7 @@ class DeviceFilesTest {
         DeviceImage img = DeviceFiles.parse("j.lspci", TestDevices.dump(null, withBars(), vvv), null);
         assertEquals(0xe0000000L, img.bars().get(0).hostAddress());
         byte[] c = img.config();
-        assertEquals(0xe0000000, org.pciguard.backend.sim.internal.Le.get(c, PciRegs.BASE_ADDRESS_0, 4));
+        assertEquals(0xe0000000, Le.get(c, PciRegs.BASE_ADDRESS_0, 4));
         assertTrue(img.warnings().stream().anyMatch(w -> w.contains("not aligned")), img.warnings().toString());
     }
 

@@ -16,6 +16,8 @@ import static org.pciguard.backend.sim.TestDevices.PWR;
 import static org.pciguard.backend.sim.TestDevices.VNDR;
 import static org.pciguard.backend.sim.TestDevices.VPD;
 
+import java.util.Arrays;
+
 import org.junit.jupiter.api.Test;
 import org.pciguard.api.regs.PciRegs;
 import org.pciguard.api.regs.PciRegs.Af;
@@ -216,7 +218,7 @@ class RegisterSemanticsTest {
     @Test
     void firstExtendedHeaderIsReadOnlyEvenWithoutExtendedCapabilities() throws Exception {
         byte[] c = TestDevices.endpointImage(PciRegs.CFG_SPACE_EXP_SIZE, false, true);
-        java.util.Arrays.fill(c, PciRegs.CFG_SPACE_SIZE, c.length, (byte) 0);
+        Arrays.fill(c, PciRegs.CFG_SPACE_SIZE, c.length, (byte) 0);
         SimulatedDevice d = TestDevices.open(TestDevices.dump(null, c, null));
         readOnly(d, "0x100", PciRegs.CFG_SPACE_SIZE, 4);
         probe(d, "0x104", PciRegs.CFG_SPACE_SIZE + 4, 4, ALL32, 0);

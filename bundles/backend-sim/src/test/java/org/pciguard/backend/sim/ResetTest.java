@@ -10,11 +10,13 @@ import static org.pciguard.backend.sim.TestDevices.EXP;
 import static org.pciguard.backend.sim.TestDevices.MSI;
 import static org.pciguard.backend.sim.TestDevices.PM;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
 
 import org.junit.jupiter.api.Test;
+import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.regs.PciRegs;
@@ -47,7 +49,7 @@ class ResetTest {
         d.writeConfig(0x800, 4, 0x5a5a5a5a);
         d.writeBar(0, 0x100, 8, -1L);
         d.writeBar(0, TestDevices.MSIX_TABLE + Msix.ENTRY_VECTOR_CTRL, 4, 0);
-        d.raiseInterrupt(org.pciguard.api.access.InterruptKind.INTX, 0);
+        d.raiseInterrupt(InterruptKind.INTX, 0);
     }
 
     private static void assertPowerOn(SimulatedDevice d) {
@@ -59,7 +61,7 @@ class ResetTest {
     private static void resetsBy(Consumer<SimulatedDevice> reset) throws Exception {
         SimulatedDevice d = TestDevices.endpoint();
         disturb(d);
-        assertNotEquals(java.util.Arrays.toString(d.powerOnImage()), java.util.Arrays.toString(config(d)));
+        assertNotEquals(Arrays.toString(d.powerOnImage()), Arrays.toString(config(d)));
         reset.accept(d);
         assertPowerOn(d);
     }

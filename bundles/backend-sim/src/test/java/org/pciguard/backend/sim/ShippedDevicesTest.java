@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.access.dto.DeviceDTO;
 import org.pciguard.api.regs.PciRegs;
 import org.pciguard.backend.sim.internal.CapabilityScan;
@@ -118,7 +119,7 @@ class ShippedDevicesTest {
                     assertEquals(image[off], now[off], dto.source + " byte " + off);
                 }
             }
-            d.reset(org.pciguard.api.access.ResetKind.BUS);
+            d.reset(ResetKind.BUS);
             assertArrayEquals(image, config(d), dto.source);
         }
     }

@@ -7,6 +7,7 @@ import static org.pciguard.backend.sim.TestDevices.VPD;
 
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class VpdTest {
         assertEquals(Vpd.LRDT_RO_DATA, v[p] & 0xff);
         int roLength = (v[p + 1] & 0xff) | (v[p + 2] & 0xff) << 8;
         int end = p + 3 + roLength;
-        List<String> keywords = new java.util.ArrayList<>();
+        List<String> keywords = new ArrayList<>();
         int checksumAt = -1;
         for (int k = p + 3; k < end;) {
             String name = new String(v, k, 2, StandardCharsets.US_ASCII);

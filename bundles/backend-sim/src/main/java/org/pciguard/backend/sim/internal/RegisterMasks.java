@@ -170,6 +170,7 @@ public final class RegisterMasks {
         if (type == PciRegs.HEADER_TYPE_BRIDGE) {
             bridge(pcie);
         }
+        // CardBus (type 2): the rest of its header stays RO; sockets and windows are not simulated
     }
 
     private void bridge(boolean pcie) {
