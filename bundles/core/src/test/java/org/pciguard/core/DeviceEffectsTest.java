@@ -45,18 +45,6 @@ class DeviceEffectsTest {
     static final int HOST_BAR2 = 0xe000 | PciRegs.BaseAddress.SPACE_IO;
     static final BarRegion TABLE = new BarRegion(0, 0x804, 0x3c, "test table");
 
-    /** Command and BARs as a header handler declares them (decode virtual, DESIGN.md difference 7). */
-    static PermissionTable header() {
-        PermissionTable.Builder b = PermissionTable.builder(PciRegs.STD_HEADER_SIZEOF)
-                .at(COMMAND, 2).virtual(Command.IO | Command.MEMORY | Command.INTX_DISABLE)
-                    .writable(Command.IO | Command.MEMORY | Command.INTX_DISABLE | Command.MASTER).because("command")
-                .at(STATUS, 2).virtual(Status.CAP_LIST).because("status");
-        for (int reg = BASE_ADDRESS_0; reg <= PciRegs.BASE_ADDRESS_5; reg += 4) {
-            b.at(reg, 4).virtual(-1).writable(-1).because("guest BAR");
-        }
-        return b.build();
-    }
-
     /** PMCSR PowerState virtual; a change is an effect the core carries out. */
     static PermissionTable pm() {
         return PermissionTable.builder(Pm.SIZEOF)
@@ -86,7 +74,7 @@ class DeviceEffectsTest {
                 .powerOn(BASE_ADDRESS_0, 4, 0).powerOn(BASE_ADDRESS_2, 4, PciRegs.BaseAddress.SPACE_IO)
                 .powerOn(COMMAND, 2, 0);
         fake.pokeBar(0, TABLE.offset(), 4, 0x0a0b0c0d);
-        runtime.addHandler(new TestHandler(c -> header()), TestHandler.props("header", 0, 0, 1));
+        runtime.addHandler(new TestHandler(c -> TestHeader.table()), TestHandler.props("header", 0, 0, 1));
         runtime.addHandler(power, TestHandler.props("standard", CapId.PM, 0, 2));
         runtime.addHandler(vendor, TestHandler.props("standard", CapId.VNDR, 0, 3));
         power.onWrite = (c, value) -> {
