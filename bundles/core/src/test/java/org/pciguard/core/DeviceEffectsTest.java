@@ -53,9 +53,9 @@ class DeviceEffectsTest {
 
     final RecordingLogger log = new RecordingLogger();
     final CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker(), log);
-    final TestHandler vendor = new TestHandler(c -> PermissionTable.builder(16)
+    final FakeHandler vendor = new FakeHandler(c -> PermissionTable.builder(16)
             .at(4, 4).virtual(-1).writable(-1).because("scratch").build());
-    final TestHandler power = new TestHandler(c -> pm());
+    final FakeHandler power = new FakeHandler(c -> pm());
     FakeDevice fake;
     VirtualDevice v;
 
@@ -74,9 +74,9 @@ class DeviceEffectsTest {
                 .powerOn(BASE_ADDRESS_0, 4, 0).powerOn(BASE_ADDRESS_2, 4, PciRegs.BaseAddress.SPACE_IO)
                 .powerOn(COMMAND, 2, 0);
         fake.pokeBar(0, TABLE.offset(), 4, 0x0a0b0c0d);
-        runtime.addHandler(new TestHandler(c -> TestHeader.table()), TestHandler.props("header", 0, 0, 1));
-        runtime.addHandler(power, TestHandler.props("standard", CapId.PM, 0, 2));
-        runtime.addHandler(vendor, TestHandler.props("standard", CapId.VNDR, 0, 3));
+        runtime.addHandler(new FakeHandler(c -> FakeHeader.table()), FakeHandler.props("header", 0, 0, 1));
+        runtime.addHandler(power, FakeHandler.props("standard", CapId.PM, 0, 2));
+        runtime.addHandler(vendor, FakeHandler.props("standard", CapId.VNDR, 0, 3));
         power.onWrite = (c, value) -> {
             int before = c.snapshot(PMCSR, 2) & Pm.CTRL_STATE_MASK;
             return List.of(new Effect.PowerStateChange(before, value & Pm.CTRL_STATE_MASK));

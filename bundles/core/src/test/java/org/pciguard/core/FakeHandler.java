@@ -16,7 +16,7 @@ import org.pciguard.api.handler.HandlerContext;
 import org.pciguard.api.handler.PermissionTable;
 
 /** A capability handler for tests: a table from a function, counted hooks, scripted effects and failures. */
-final class TestHandler implements CapabilityHandler {
+final class FakeHandler implements CapabilityHandler {
 
     private final Function<HandlerContext, PermissionTable> table;
     final AtomicInteger permissionsCalls = new AtomicInteger();
@@ -30,7 +30,7 @@ final class TestHandler implements CapabilityHandler {
     /** The hook that throws: permissions, initialize, configWritten or regionWritten; null for none. */
     volatile String throwIn;
 
-    TestHandler(Function<HandlerContext, PermissionTable> table) {
+    FakeHandler(Function<HandlerContext, PermissionTable> table) {
         this.table = table;
     }
 

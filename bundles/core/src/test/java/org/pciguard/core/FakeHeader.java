@@ -19,12 +19,12 @@ import org.pciguard.api.regs.PciRegs.Status;
  * through the core): decode virtual, bus mastering on the device, Status read-only, guest BARs
  * virtual and starting at 0 with the guest's decode off.
  */
-final class TestHeader {
+final class FakeHeader {
 
     /** Command bits kept in the shadow. */
     static final int VIRTUAL_COMMAND = Command.IO | Command.MEMORY | Command.INTX_DISABLE;
 
-    private TestHeader() {
+    private FakeHeader() {
     }
 
     static PermissionTable table() {
@@ -39,8 +39,8 @@ final class TestHeader {
     }
 
     /** A handler with this table whose initialize clears the guest's decode and BARs. */
-    static TestHandler handler() {
-        TestHandler h = new TestHandler(c -> table());
+    static FakeHandler handler() {
+        FakeHandler h = new FakeHandler(c -> table());
         h.onInitialize = c -> {
             c.setShadow(COMMAND, 2, c.shadow(COMMAND, 2) & ~VIRTUAL_COMMAND);
             for (int reg = BASE_ADDRESS_0; reg <= BASE_ADDRESS_5; reg += 4) {

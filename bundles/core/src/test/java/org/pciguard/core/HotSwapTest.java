@@ -57,8 +57,8 @@ class HotSwapTest {
     final CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker(), log);
     final FakeDevice fake = ConfigImage.type0(CFG_SPACE_SIZE).std(CAP, CapId.VNDR).set(CAP + 2, 1, 16)
             .std(0x50, CapId.SLOTID).device().rw(DEV, 4, -1).rw(DEV2, 4, -1);
-    final TestHandler narrow = new TestHandler(c -> table(false));
-    final TestHandler wide = new TestHandler(c -> table(true));
+    final FakeHandler narrow = new FakeHandler(c -> table(false));
+    final FakeHandler wide = new FakeHandler(c -> table(true));
     ExecutorService pool;
 
     @AfterEach
@@ -83,10 +83,10 @@ class HotSwapTest {
 
     @Test
     void highestRankingServesTiesGoToTheLowestServiceIdOthersAreShadowed() {
-        runtime.addHandler(narrow, TestHandler.props("standard", CapId.VNDR, 0, 10));
-        runtime.addHandler(wide, TestHandler.props("standard", CapId.VNDR, 5, 12));
-        TestHandler tie = new TestHandler(c -> table(false));
-        runtime.addHandler(tie, TestHandler.props("standard", CapId.VNDR, 5, 11));
+        runtime.addHandler(narrow, FakeHandler.props("standard", CapId.VNDR, 0, 10));
+        runtime.addHandler(wide, FakeHandler.props("standard", CapId.VNDR, 5, 12));
+        FakeHandler tie = new FakeHandler(c -> table(false));
+        runtime.addHandler(tie, FakeHandler.props("standard", CapId.VNDR, 5, 11));
         runtime.open(fake);
         RuntimeDTO dto = runtime.snapshot();
         assertEquals(11, vendor(dto).handlerServiceId);
@@ -103,13 +103,13 @@ class HotSwapTest {
 
     @Test
     void takeoverAppliesToTheNextAccessWithTheGuestStateCarriedOver() {
-        runtime.addHandler(narrow, TestHandler.props("standard", CapId.VNDR, 0, 10));
+        runtime.addHandler(narrow, FakeHandler.props("standard", CapId.VNDR, 0, 10));
         VirtualDevice v = runtime.open(fake);
         v.write(VIRT, 4, 0x55aa55aa);
         v.write(DEV, 4, 0x12345678);
         assertEquals(0, fake.peek(DEV, 4), "the narrow table does not let the guest write +8");
 
-        runtime.addHandler(wide, TestHandler.props("standard", CapId.VNDR, 10, 11));
+        runtime.addHandler(wide, FakeHandler.props("standard", CapId.VNDR, 10, 11));
         assertEquals(0x55aa55aa, v.read(VIRT, 4), "the shadow is kept");
         assertEquals(1, wide.permissionsCalls.get());
         assertEquals(0, wide.initializeCalls.get(), "initialize is not called on takeover");
@@ -124,8 +124,8 @@ class HotSwapTest {
 
     @Test
     void leavingHandlerFallsBackToTheNextInRankThenToReadOnly() {
-        runtime.addHandler(narrow, TestHandler.props("standard", CapId.VNDR, 0, 10));
-        runtime.addHandler(wide, TestHandler.props("standard", CapId.VNDR, 10, 11));
+        runtime.addHandler(narrow, FakeHandler.props("standard", CapId.VNDR, 0, 10));
+        runtime.addHandler(wide, FakeHandler.props("standard", CapId.VNDR, 10, 11));
         VirtualDevice v = runtime.open(fake);
         v.write(VIRT, 4, 0x0badcafe);
 
@@ -145,7 +145,7 @@ class HotSwapTest {
         assertEquals(0, fake.peek(DEV2, 4), "read-only fallback: nothing reaches the device");
         assertEquals(2, vendor(runtime.snapshot()).deniedWrites - 1);
 
-        runtime.addHandler(narrow, TestHandler.props("standard", CapId.VNDR, 0, 10));
+        runtime.addHandler(narrow, FakeHandler.props("standard", CapId.VNDR, 0, 10));
         v.write(DEV2, 4, 0x1111);
         assertEquals(0x1111, fake.peek(DEV2, 4), "a handler arriving takes over the fallback");
         assertEquals(0x0badcafe, v.read(VIRT, 4));
@@ -153,12 +153,12 @@ class HotSwapTest {
 
     @Test
     void visibilityChangesWaitForTheNextReset() {
-        runtime.addHandler(narrow, TestHandler.props("standard", CapId.VNDR, 0, 10));
-        TestHandler slotId = new TestHandler(c -> PermissionTable.readOnly(4));
+        runtime.addHandler(narrow, FakeHandler.props("standard", CapId.VNDR, 0, 10));
+        FakeHandler slotId = new FakeHandler(c -> PermissionTable.readOnly(4));
         VirtualDevice v = runtime.open(fake);
         runtime.setDeviceOptions(fake.address(), new DeviceOptions(false,
                 Set.of(CapabilityKey.parse("0x09")), Set.of(CapabilityKey.parse("0x04"))));
-        runtime.addHandler(slotId, TestHandler.props("standard", CapId.SLOTID, 0, 20));
+        runtime.addHandler(slotId, FakeHandler.props("standard", CapId.SLOTID, 0, 20));
         assertEquals(List.of(CAP), ChainAndPolicyTest.guestStandardChain(v), "nothing changes under the running guest");
         assertEquals(0, slotId.permissionsCalls.get(), "a handler of a hidden capability does not take it over");
 
@@ -171,9 +171,9 @@ class HotSwapTest {
     @ParameterizedTest
     @ValueSource(strings = { "permissions", "initialize", "configWritten" })
     void throwingHandlerIsQuarantinedItsCapabilityServedReadOnlyAndTheErrorLogged(String hook) {
-        TestHandler bad = new TestHandler(c -> table(true));
+        FakeHandler bad = new FakeHandler(c -> table(true));
         bad.throwIn = hook;
-        runtime.addHandler(bad, TestHandler.props("standard", CapId.VNDR, 0, 10));
+        runtime.addHandler(bad, FakeHandler.props("standard", CapId.VNDR, 0, 10));
         VirtualDevice v = runtime.open(fake);
         v.write(DEV2, 4, 0x77);   // configWritten throws here; the access itself must not
         v.write(DEV2, 4, 0x99);
@@ -188,7 +188,7 @@ class HotSwapTest {
         assertEquals(1, log.containing("0000:03:00.0", "capability id 0x9", "at 0x40", hook, during).size(),
                 log.messages.toString());
 
-        runtime.addHandler(narrow, TestHandler.props("standard", CapId.VNDR, 5, 11));
+        runtime.addHandler(narrow, FakeHandler.props("standard", CapId.VNDR, 5, 11));
         v.write(DEV2, 4, 0x55);
         assertEquals(0x55, fake.peek(DEV2, 4), "a different handler is not quarantined");
         assertFalse(vendor(runtime.snapshot()).quarantined);
@@ -196,12 +196,12 @@ class HotSwapTest {
 
     @Test
     void handlerThrowingOnTakeoverLeavesThePreviousStateReadOnly() {
-        runtime.addHandler(wide, TestHandler.props("standard", CapId.VNDR, 0, 10));
+        runtime.addHandler(wide, FakeHandler.props("standard", CapId.VNDR, 0, 10));
         VirtualDevice v = runtime.open(fake);
         v.write(DEV, 4, 0xabcd1234);
-        TestHandler bad = new TestHandler(c -> table(false));
+        FakeHandler bad = new FakeHandler(c -> table(false));
         bad.throwIn = "permissions";
-        runtime.addHandler(bad, TestHandler.props("standard", CapId.VNDR, 10, 11));
+        runtime.addHandler(bad, FakeHandler.props("standard", CapId.VNDR, 10, 11));
         assertEquals(0xabcd1234, v.read(DEV, 4), "the low half stays virtual: the shadow is still shown");
         v.write(DEV, 4, 0);
         assertEquals(0xabcd0000, fake.peek(DEV, 4));
@@ -213,7 +213,7 @@ class HotSwapTest {
         List<Long> seen = new ArrayList<>();
         runtime.setChangeListener(seen::add);
         long start = runtime.changeCount();
-        runtime.addHandler(narrow, TestHandler.props("standard", CapId.VNDR, 0, 10));
+        runtime.addHandler(narrow, FakeHandler.props("standard", CapId.VNDR, 0, 10));
         VirtualDevice v = runtime.open(fake);
         long opened = runtime.changeCount();
         assertTrue(opened > start + 1);
@@ -235,7 +235,7 @@ class HotSwapTest {
     @Test
     void concurrentAccessesStayAtomicWhileHandlersSwap() throws Exception {
         fake.recording = false;
-        runtime.addHandler(wide, TestHandler.props("standard", CapId.VNDR, 0, 10));
+        runtime.addHandler(wide, FakeHandler.props("standard", CapId.VNDR, 0, 10));
         VirtualDevice v = runtime.open(fake);
         int rounds = 20_000;
         CountDownLatch start = new CountDownLatch(1);
@@ -263,8 +263,8 @@ class HotSwapTest {
         Future<?> swapper = pool.submit(() -> {
             start.await();
             for (long id = 100; !done.get() || swaps.get() < 100; id++) {
-                TestHandler next = new TestHandler(c -> table(true));
-                runtime.addHandler(next, TestHandler.props("standard", CapId.VNDR, 10, id));
+                FakeHandler next = new FakeHandler(c -> table(true));
+                runtime.addHandler(next, FakeHandler.props("standard", CapId.VNDR, 10, id));
                 runtime.removeHandler(next);
                 swaps.incrementAndGet();
             }

@@ -67,7 +67,7 @@ class MaskMergeTest {
                 .device()
                 .rw(MIXED, 2, 0xffff).rw(W1C, 2, 0xf000).rw1c(W1C, 2, 0x0f0f);
         runtime = new CoreRuntime(new DefaultCapabilityWalker(), new RecordingLogger());
-        runtime.addHandler(new TestHandler(c -> vendorTable()), TestHandler.props("standard", CapId.VNDR, 0, 1));
+        runtime.addHandler(new FakeHandler(c -> vendorTable()), FakeHandler.props("standard", CapId.VNDR, 0, 1));
         vd = runtime.open(fake);
         fake.addAccessListener(new AccessListener() {
             @Override
@@ -146,10 +146,10 @@ class MaskMergeTest {
         d.hw(STATUS, 2, errors);
         CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), new RecordingLogger());
         // Command and Status as the header handler declares them: Status read-only to the guest.
-        rt.addHandler(new TestHandler(c -> PermissionTable.builder(PciRegs.STD_HEADER_SIZEOF)
+        rt.addHandler(new FakeHandler(c -> PermissionTable.builder(PciRegs.STD_HEADER_SIZEOF)
                 .at(COMMAND, 2).virtual(Command.IO | Command.MEMORY).writable(0x07ff).because("command")
                 .at(STATUS, 2).virtual(Status.CAP_LIST).because("status read-only")
-                .build()), TestHandler.props("header", 0, 0, 1));
+                .build()), FakeHandler.props("header", 0, 0, 1));
         VirtualDevice v = rt.open(d);
 
         v.write(COMMAND, 4, Command.MASTER | Command.SERR);
@@ -167,10 +167,10 @@ class MaskMergeTest {
         FakeDevice d = ConfigImage.type0(CFG_SPACE_SIZE).device().rw(COMMAND, 2, 0x07ff).rw1c(STATUS, 2, Status.RW1C);
         d.hw(STATUS, 2, errors);
         CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), new RecordingLogger());
-        rt.addHandler(new TestHandler(c -> PermissionTable.builder(PciRegs.STD_HEADER_SIZEOF)
+        rt.addHandler(new FakeHandler(c -> PermissionTable.builder(PciRegs.STD_HEADER_SIZEOF)
                 .at(COMMAND, 2).writable(0x07ff).because("command")
                 .at(STATUS, 2).writeOneToClear(Status.RW1C).because("error bits the guest may clear")
-                .build()), TestHandler.props("header", 0, 0, 1));
+                .build()), FakeHandler.props("header", 0, 0, 1));
         VirtualDevice v = rt.open(d);
 
         v.write(COMMAND, 4, Status.DETECTED_PARITY << 16);
@@ -228,9 +228,9 @@ class MaskMergeTest {
     void nextPointerIsVirtualAndReadOnlyWhateverTheTableSays() {
         FakeDevice d = ConfigImage.type0(CFG_SPACE_SIZE).std(CAP, CapId.VNDR).set(LEN, 1, 16).device().rw(CAP, 2, 0xffff);
         CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), new RecordingLogger());
-        rt.addHandler(new TestHandler(c -> PermissionTable.builder(16)
+        rt.addHandler(new FakeHandler(c -> PermissionTable.builder(16)
                 .at(0, 2).writable(0xffff).because("a careless table making id and next writable").build()),
-                TestHandler.props("standard", CapId.VNDR, 0, 1));
+                FakeHandler.props("standard", CapId.VNDR, 0, 1));
         VirtualDevice v = rt.open(d);
         v.write(CAP, 2, 0x8080);
         assertEquals(0x0080, v.read(CAP, 2), "id written (the table allows it), next stays 0");

@@ -39,7 +39,7 @@ class SimDevicesTest {
     static final String I82576 = "8086-10c9-82576-gbe-sriov.lspci";
 
     static CoreRuntime runtime() {
-        return TestHeader.runtime(new RecordingLogger());
+        return FakeHeader.runtime(new RecordingLogger());
     }
 
     /** {@code shared/pci-dumps}, found upwards from the working directory. */
