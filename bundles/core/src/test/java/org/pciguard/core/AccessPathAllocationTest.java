@@ -1,0 +1,76 @@
+package org.pciguard.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.pciguard.api.regs.PciRegs.BASE_ADDRESS_0;
+import static org.pciguard.api.regs.PciRegs.CAPABILITY_LIST;
+import static org.pciguard.api.regs.PciRegs.COMMAND;
+import static org.pciguard.api.regs.PciRegs.VENDOR_ID;
+
+import java.lang.management.ManagementFactory;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.pciguard.api.capability.CapabilitySpace;
+import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.handler.HandlerContext;
+import org.pciguard.api.handler.PermissionTable;
+import org.pciguard.api.regs.PciRegs.Command;
+import org.pciguard.api.virt.VirtualDevice;
+import org.pciguard.walker.DefaultCapabilityWalker;
+
+/** The guest access path allocates nothing: no boxing, no iterators, no strings except on errors. */
+class AccessPathAllocationTest {
+
+    private static final int ROUNDS = 50_000;
+    /** Far below one small object per access (10 accesses a round); room for the measurement's own noise. */
+    private static final long BUDGET_BYTES = 64 * 1024;
+
+    /** A header handler whose hooks allocate nothing (as a real one must not on the common path). */
+    static final class QuietHeader implements CapabilityHandler {
+        @Override
+        public PermissionTable permissions(HandlerContext context) {
+            return FakeHeader.table();
+        }
+    }
+
+    @Test
+    void guestConfigAndBarAccessesDoNotAllocate() throws Exception {
+        assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+                "this JVM cannot measure a thread's allocations");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "thread allocation accounting is off in this JVM");
+        CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), new RecordingLogger());
+        rt.addHandler(new QuietHeader(), Map.of(CapabilityHandler.CAPABILITY_ID, 0,
+                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.HEADER.property()));
+        VirtualDevice v = rt.open(SimDevicesTest.sim(SimDevicesTest.I82576));
+        v.write(COMMAND, 2, 0);
+
+        long sum = run(v);   // warm up: class loading, JIT
+        long before = threads.getCurrentThreadAllocatedBytes();
+        sum += run(v);
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(2L * ROUNDS * 0xffffffffL, sum, "the refused BAR reads returned all ones");
+        assertTrue(allocated < BUDGET_BYTES, ROUNDS * 10 + " accesses allocated " + allocated + " bytes");
+        assertEquals(2L * ROUNDS * 2, rt.snapshot().devices[0].deniedWrites);
+    }
+
+    private static long run(VirtualDevice v) {
+        long refused = 0;
+        for (int i = 0; i < ROUNDS; i++) {
+            v.read(BASE_ADDRESS_0, 4);                 // virtual: the shadow, no lock
+            v.read(CAPABILITY_LIST, 1);                // forced virtual: the chain
+            v.read(VENDOR_ID, 4);                      // pass-through: one device read
+            v.read(COMMAND, 2);                        // mixed: shadow and device
+            v.write(BASE_ADDRESS_0, 4, i);             // virtual write
+            v.write(COMMAND, 2, Command.MASTER);       // read-modify-write of the device, then the hook
+            v.write(VENDOR_ID, 2, i);                  // denied: no writable bit
+            v.write(0xf0, 4, i);                       // denied: outside every capability
+            refused += v.barRead(0, 0, 4);             // refused: the guest's decode is off
+            v.barWrite(0, 0, 4, i);                    // refused
+        }
+        return refused;
+    }
+}
