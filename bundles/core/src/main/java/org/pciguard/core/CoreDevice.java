@@ -618,7 +618,7 @@ final class CoreDevice implements VirtualDevice {
         int[] lengths = new int[caps.size()];
         for (int s = 0; s < caps.size(); s++) {
             HandlerEntry e = hidden[s] == null ? winners.get(HandlerKey.of(caps.get(s))) : null;
-            if (e != null && quarantinedEntry[s] != e) {
+            if (e != null && !quarantined(s, e)) {
                 lengths[s] = length(s, e);
             }
         }
@@ -677,10 +677,8 @@ final class CoreDevice implements VirtualDevice {
             return last == null ? Binding.NONE : Binding.readOnly(last, null, null, false);
         }
         DeviceContext context = new DeviceContext(this, layout, slot);
-        synchronized (lock) {
-            if (quarantinedEntry[slot] == entry) {
-                return Binding.readOnly(last, entry, context, true);
-            }
+        if (quarantined(slot, entry)) {
+            return Binding.readOnly(last, entry, context, true);
         }
         try {
             PermissionTable table = entry.handler().permissions(context);
@@ -748,6 +746,14 @@ final class CoreDevice implements VirtualDevice {
         Binding[] next = t.bindings.clone();
         next[slot] = Binding.readOnly(t.bindings[slot].table, entry, t.bindings[slot].context, true);
         publish(Tables.flatten(t.layout, next, t.layout.options.permissive(), deviceWritable));
+    }
+
+    /** Whether this handler service is quarantined for the slot (a change of its properties does not lift it). */
+    private boolean quarantined(int slot, HandlerEntry entry) {
+        synchronized (lock) {
+            HandlerEntry q = quarantinedEntry[slot];
+            return q != null && q.serviceId() == entry.serviceId() && q.handler() == entry.handler();
+        }
     }
 
     private void quarantine(int slot, HandlerEntry entry, String hook, String during, Throwable e) {

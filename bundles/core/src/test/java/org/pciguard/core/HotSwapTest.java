@@ -195,6 +195,24 @@ class HotSwapTest {
     }
 
     @Test
+    void quarantineFollowsTheServiceAcrossAChangeOfItsProperties() {
+        FakeHandler bad = new FakeHandler(c -> table(true));
+        bad.throwIn = "configWritten";
+        runtime.addHandler(bad, FakeHandler.props("standard", CapId.VNDR, 0, 10));
+        VirtualDevice v = runtime.open(fake);
+        v.write(DEV2, 4, 1);
+        bad.throwIn = null;
+        runtime.updateHandler(bad, FakeHandler.props("standard", CapId.VNDR, 7, 10));
+        v.write(DEV2, 4, 2);
+        assertEquals(1, fake.peek(DEV2, 4), "still quarantined: read-only");
+        assertTrue(vendor(runtime.snapshot()).quarantined);
+        assertEquals(7, handler(runtime.snapshot(), 10).ranking);
+        v.reset(ResetKind.FLR);
+        v.write(DEV2, 4, 3);
+        assertEquals(0, fake.peek(DEV2, 4), "a reset does not lift the quarantine either");
+    }
+
+    @Test
     void handlerThrowingOnTakeoverLeavesThePreviousStateReadOnly() {
         runtime.addHandler(wide, FakeHandler.props("standard", CapId.VNDR, 0, 10));
         VirtualDevice v = runtime.open(fake);
