@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.osgi.annotation.bundle.Capability;
 import org.osgi.framework.Bundle;
@@ -69,7 +70,7 @@ public final class RuntimeComponent {
     /** Registers the runtime service once the handlers present at activation are bound. */
     @Activate
     void register() {
-        runtime.setChangeListener(count -> events.execute(this::publishChangeCount));
+        runtime.setChangeListener(count -> changed());
         ServiceRegistration<VirtualizationRuntime> r = context.registerService(VirtualizationRuntime.class, runtime,
                 properties());
         synchronized (this) {
@@ -90,6 +91,15 @@ public final class RuntimeComponent {
         }
         events.shutdown();
         runtime.close();
+    }
+
+    /** Publishes the new change count on the private thread; after deactivation there is nothing to publish. */
+    private void changed() {
+        try {
+            events.execute(this::publishChangeCount);
+        } catch (RejectedExecutionException e) {
+            // Deactivated: the registration is gone.
+        }
     }
 
     private synchronized void publishChangeCount() {
