@@ -22,6 +22,7 @@ import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.BarKind;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.access.dto.DeviceDTO;
 import org.pciguard.api.access.PhysicalDevice;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.capability.Capability;
@@ -66,6 +67,8 @@ final class CoreDevice implements VirtualDevice {
     private final PhysicalDevice device;
     private final PciAddress address;
     private final String description;
+    /** What the backend reported of the function at open. */
+    private final DeviceDTO identity;
     private final int configSize;
     /** Options given to open, or null when they come from the runtime's configuration at each rebuild. */
     private final DeviceOptions explicitOptions;
@@ -111,7 +114,8 @@ final class CoreDevice implements VirtualDevice {
         this.runtime = runtime;
         this.device = device;
         this.address = device.address();
-        this.description = device.describe().description;
+        this.identity = device.describe();
+        this.description = identity.description;
         this.configSize = bytes.length;
         this.explicitOptions = explicitOptions;
         this.snapshotBytes = bytes;
@@ -849,6 +853,10 @@ final class CoreDevice implements VirtualDevice {
 
     private void log(Level level, String message, Throwable e) {
         runtime.logger().log(level, address + ": " + message, e);
+    }
+
+    DeviceDTO identity() {
+        return identity;
     }
 
     @Override

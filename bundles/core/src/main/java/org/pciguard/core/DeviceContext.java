@@ -4,6 +4,7 @@ import java.util.List;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.access.dto.DeviceDTO;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.capability.CapabilitySpace;
@@ -28,6 +29,11 @@ final class DeviceContext implements HandlerContext {
     @Override
     public PciAddress address() {
         return device.address();
+    }
+
+    @Override
+    public DeviceDTO identity() {
+        return device.identity();
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.List;
 import org.osgi.annotation.versioning.ProviderType;
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.access.dto.DeviceDTO;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.virt.DeviceOptions;
@@ -18,6 +19,13 @@ public interface HandlerContext {
 
     /** The device. */
     PciAddress address();
+
+    /**
+     * What the backend reports of the function: ids, class, header type. For an SR-IOV virtual
+     * function whose ID registers read 0xffff, the sysfs backend reports the PF's vendor and the VF
+     * Device ID here, which a header handler serves to the guest.
+     */
+    DeviceDTO identity();
 
     /** The capability this handler serves on this device. */
     Capability capability();

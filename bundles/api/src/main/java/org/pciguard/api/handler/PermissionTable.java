@@ -19,7 +19,8 @@ import java.util.Objects;
  * <ul>
  * <li><b>virtual</b>: served from and stored to the shadow, never the device;</li>
  * <li><b>writable</b>: the guest may change it (in the shadow if virtual, else on the device);</li>
- * <li><b>write-one-to-clear</b>: writing 1 clears it (a subset of writable);</li>
+ * <li><b>write-one-to-clear</b>: writing 1 clears it; where the bit is not writable, the guest
+ * may not clear it and every read-modify-write writes 0 to it;</li>
  * <li><b>constant</b>: a non-virtual bit the spec makes read-only and fixed, served from the
  * open-time snapshot without a device access.</li>
  * </ul>
@@ -173,9 +174,19 @@ public final class PermissionTable {
             return this;
         }
 
-        /** These bits are RW1C: writable, and writing 1 clears them. */
+        /** These bits are RW1C and the guest may clear them: writable, and writing 1 clears them. */
         public Register writeOneToClear(int mask) {
             writable |= mask;
+            w1c |= mask;
+            return this;
+        }
+
+        /**
+         * These device bits are RW1C in hardware but the guest may not clear them: every
+         * read-modify-write of the register writes 0 to them, so they survive guest writes to
+         * neighbouring bits (PCIe Device Status errors under a 4-byte write at Device Control).
+         */
+        public Register deviceWriteOneToClear(int mask) {
             w1c |= mask;
             return this;
         }

@@ -11,6 +11,7 @@ import java.util.List;
 
 import org.osgi.service.component.annotations.Component;
 import org.pciguard.api.access.InterruptKind;
+import org.pciguard.api.access.dto.DeviceDTO;
 import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.Effect;
 import org.pciguard.api.handler.HandlerContext;
@@ -38,8 +39,9 @@ import org.pciguard.cap.header.HeaderPermissions.BarRegister;
  * </ul>
  * SR-IOV virtual functions (reference 3.11) are recognised by a Vendor ID of 0xffff. What a VF
  * should show as ids (the PF's Vendor ID and the VF Device ID of the PF's SR-IOV capability) is not
- * in the VF's own configuration space, and {@link HandlerContext} offers nothing else of the
- * function, so a VF keeps the ids its hardware reads. Its pin is forced to 0. Host IRQ wiring and
+ * in the VF's own configuration space: the handler serves the ids the backend reports in
+ * {@link HandlerContext#identity()} (sysfs reads them from the kernel), and where the backend knows
+ * none, the ids the hardware reads. Its pin is forced to 0. Host IRQ wiring and
  * vfio's {@code nointx} quirk list are not visible to a handler, so the pin is not hidden for them.
  * <p>
  * Keeps no state: everything lives in the core's shadow.
@@ -67,15 +69,19 @@ public final class HeaderHandler implements CapabilityHandler {
 
     @Override
     public List<Effect> initialize(HandlerContext context) {
-        context.setShadow(VENDOR_ID, 2, context.snapshot(VENDOR_ID, 2));
-        context.setShadow(DEVICE_ID, 2, context.snapshot(DEVICE_ID, 2));
+        boolean virtualFunction = context.snapshot(VENDOR_ID, 2) == VF_VENDOR_ID;
+        // A VF's ID registers read 0xffff (SR-IOV 1.1, 3.4.1.1): serve the ids the backend knows
+        // (sysfs reports the PF's vendor and the VF Device ID), as vfio does from the PF.
+        DeviceDTO identity = context.identity();
+        boolean knownIds = virtualFunction && identity != null && identity.vendorId != VF_VENDOR_ID && identity.vendorId != 0;
+        context.setShadow(VENDOR_ID, 2, knownIds ? identity.vendorId : context.snapshot(VENDOR_ID, 2));
+        context.setShadow(DEVICE_ID, 2, knownIds ? identity.deviceId : context.snapshot(DEVICE_ID, 2));
         context.setShadow(COMMAND, 2, context.shadow(COMMAND, 2) & ~HeaderPermissions.COMMAND_VIRTUAL);
         for (BarRegister bar : HeaderPermissions.bars(context.bars())) {
             context.setShadow(bar.offset(), 4, bar.initial());
         }
         context.setShadow(ROM_ADDRESS, 4, HeaderPermissions.rom(context.bars()).initial());
         context.setShadow(INTERRUPT_LINE, 1, context.snapshot(INTERRUPT_LINE, 1));
-        boolean virtualFunction = context.snapshot(VENDOR_ID, 2) == VF_VENDOR_ID;
         context.setShadow(INTERRUPT_PIN, 1, virtualFunction ? NO_PIN : context.snapshot(INTERRUPT_PIN, 1));
         return List.of(new Effect.InterruptReprogrammed(InterruptKind.INTX, intxEnabled(context)));
     }

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.access.dto.DeviceDTO;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.capability.CapabilitySpace;
@@ -25,6 +26,8 @@ final class FakeContext implements HandlerContext {
     private final byte[] snapshot;
     private final byte[] shadow;
     private final List<BarInfo> bars;
+    /** What the backend reports of the function; tests set the ids of a VF here. */
+    final DeviceDTO identity = new DeviceDTO();
 
     FakeContext(byte[] config, List<BarInfo> bars) {
         this.snapshot = config.clone();
@@ -45,6 +48,11 @@ final class FakeContext implements HandlerContext {
             v |= (config[offset + i] & 0xff) << 8 * i;
         }
         return v;
+    }
+
+    @Override
+    public DeviceDTO identity() {
+        return identity;
     }
 
     @Override

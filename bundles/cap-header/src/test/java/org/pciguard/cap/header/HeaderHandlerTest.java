@@ -117,8 +117,18 @@ class HeaderHandlerTest {
         FakeContext ctx = opened(HeaderPermissions.WORD, INTA);
         List<Effect> effects = handler.initialize(ctx);
         assertEquals(0, ctx.shadow(INTERRUPT_PIN, 1));
-        assertEquals(HeaderPermissions.WORD, ctx.shadow(VENDOR_ID, 2), "no source for a VF's ids in the context");
+        assertEquals(HeaderPermissions.WORD, ctx.shadow(VENDOR_ID, 2), "the backend reports no ids: the hardware's stay");
         assertEquals(List.of(new Effect.InterruptReprogrammed(InterruptKind.INTX, false)), effects);
+    }
+
+    @Test
+    void aVirtualFunctionShowsTheIdsTheBackendReports() {
+        FakeContext ctx = opened(HeaderPermissions.WORD, INTA);
+        ctx.identity.vendorId = 0x8086;
+        ctx.identity.deviceId = 0x10ca;
+        handler.initialize(ctx);
+        assertEquals(0x8086, ctx.shadow(VENDOR_ID, 2));
+        assertEquals(0x10ca, ctx.shadow(DEVICE_ID, 2));
     }
 
     @Test
