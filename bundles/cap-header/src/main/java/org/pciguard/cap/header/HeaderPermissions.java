@@ -102,9 +102,10 @@ final class HeaderPermissions {
                     .because("decode virtual: BAR access is gated on the guest's bits (difference 7); INTx Disable"
                             + " virtual: the router masks INTx; bus master, parity, SERR and the rest reach the"
                             + " device; bit 7 and reserved bits read-only")
-                .at(STATUS, 2).virtual(Status.CAP_LIST)
+                .at(STATUS, 2).virtual(Status.CAP_LIST).deviceWriteOneToClear(Status.RW1C)
                     .because("Capabilities List virtual: the core relinks the chain; the rest reads through;"
-                            + " writes dropped, so no RW1C bit is cleared by the guest")
+                            + " writes dropped, and the error bits are device RW1C the guest may not clear, so no"
+                            + " read-modify-write of Command clears them (difference 1)")
                 .at(REVISION_ID, 1).constant(BYTE).because("fixed by hardware")
                 .at(CLASS_PROG, 1).constant(BYTE).because("programming interface, fixed by hardware")
                 .at(CLASS_DEVICE, 2).constant(WORD).because("sub-class and base class, fixed by hardware")
