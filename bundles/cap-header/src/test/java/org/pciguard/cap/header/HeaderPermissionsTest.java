@@ -104,7 +104,7 @@ class HeaderPermissionsTest {
 
     @Test
     void statusOnlyCapabilitiesListIsVirtualAndWritesAreDropped() {
-        assertRegister(STATUS, 2, Status.CAP_LIST, 0, 0);
+        assertEquals(new Masks(Status.CAP_LIST, 0, Status.RW1C, 0), masks(STATUS, 2), "Status");
         assertEquals(0, masks(STATUS, 2).writable() & Status.RW1C, "the guest cannot clear error bits (as vfio)");
     }
 
@@ -183,9 +183,10 @@ class HeaderPermissionsTest {
     }
 
     @Test
-    void nothingInTheHeaderIsWriteOneToClear() {
+    void onlyTheStatusErrorBitsAreWriteOneToClear() {
         for (int off = 0; off < STD_HEADER_SIZEOF; off++) {
-            assertEquals(0, table.writeOneToClearByte(off), "byte 0x" + Integer.toHexString(off));
+            int expected = off == STATUS ? Status.RW1C & 0xff : off == STATUS + 1 ? Status.RW1C >>> 8 : 0;
+            assertEquals(expected, table.writeOneToClearByte(off), "byte 0x" + Integer.toHexString(off));
         }
     }
 
