@@ -127,17 +127,27 @@ public final class Main {
         DeviceImage image = load(single(args, "replay needs one DEVICE"));
         try (BufferedReader in = script == null
                 ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(script), StandardCharsets.UTF_8);
+                : openScript(script);
                 GuestView view = GuestView.open(image, walker, permissive)) {
-            if (trace) {
-                view.device().addAccessListener(Replay.tracer(out));
-            }
-            new Replay(view.guest(), view.device(), out).run(in);
+            new Replay(view.guest(), view.device(), out, trace).run(in);
             return 0;
         } catch (Replay.MalformedLine e) {
             out.flush();
             err.println("pciguard: " + e.getMessage());
             return 2;
+        }
+    }
+
+    /** The {@code --script} file; one that cannot be opened is an error of the command line. */
+    private static BufferedReader openScript(String script) throws UsageException {
+        Path path = Path.of(script);
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new UsageException("--script " + script + ": no such readable file");
+        }
+        try {
+            return Files.newBufferedReader(path, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UsageException("--script " + script + ": " + e.getMessage());
         }
     }
 

@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.pciguard.api.access.AccessListener;
 import org.pciguard.api.access.PciAccessException;
@@ -28,29 +30,50 @@ final class Replay {
         }
     }
 
+    private static final Pattern NUMBER = Pattern.compile("0x([0-9a-f]+)|([0-9]+)");
+
     private final VirtualDevice guest;
     private final PhysicalDevice device;
     private final PrintStream out;
+    private final Tracer tracer;
 
-    Replay(VirtualDevice guest, PhysicalDevice device, PrintStream out) {
+    /**
+     * @param trace print the accesses that reach the device ({@code --trace}); the script's own
+     *              {@code hr}, {@code hw} and {@code hbr} are not traced: they stand for the hardware, and
+     *              their lines would be mixed into those of the guest operations around them
+     */
+    Replay(VirtualDevice guest, PhysicalDevice device, PrintStream out, boolean trace) {
         this.guest = guest;
         this.device = device;
         this.out = out;
+        this.tracer = trace ? new Tracer(out) : null;
+        if (trace) {
+            device.addAccessListener(tracer);
+        }
     }
 
-    /** An access listener printing {@code ~ hw ...} and {@code ~ bar ...} lines for {@code --trace}. */
-    static AccessListener tracer(PrintStream out) {
-        return new AccessListener() {
-            @Override
-            public void configAccess(PciAddress d, boolean write, int offset, int size, int value) {
+    /** Prints {@code ~ hw ...} and {@code ~ bar ...} lines for {@code --trace}, except while muted. */
+    private static final class Tracer implements AccessListener {
+        private final PrintStream out;
+        private boolean muted;
+
+        Tracer(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void configAccess(PciAddress d, boolean write, int offset, int size, int value) {
+            if (!muted) {
                 out.printf("~ hw %s %d 0x%02x %s%n", write ? "w" : "r", size, offset, hex(value & 0xffffffffL, size));
             }
+        }
 
-            @Override
-            public void barAccess(PciAddress d, boolean write, int bar, long offset, int size, long value) {
+        @Override
+        public void barAccess(PciAddress d, boolean write, int bar, long offset, int size, long value) {
+            if (!muted) {
                 out.printf("~ bar %s %d %d 0x%x %s%n", write ? "w" : "r", bar, size, offset, hex(value, size));
             }
-        };
+        }
     }
 
     /** Runs every line of {@code script}. */
@@ -74,28 +97,29 @@ final class Replay {
             case "r" -> {
                 args(number, line, t, 2);
                 int size = size(number, line, t[1], 4);
-                int off = (int) number(number, line, t[2]);
-                yield () -> print(line, guest.read(off, size) & 0xffffffffL, size);
+                long off = number(number, line, t[2]);
+                yield () -> print(line, guest.read(configOffset(off, size, "config read"), size) & 0xffffffffL, size);
             }
             case "w" -> {
                 args(number, line, t, 3);
                 int size = size(number, line, t[1], 4);
-                int off = (int) number(number, line, t[2]);
+                long off = number(number, line, t[2]);
                 int value = (int) value(number, line, t[3], size);
-                yield () -> guest.write(off, size, value);
+                yield () -> guest.write(configOffset(off, size, "config write"), size, value);
             }
             case "hr" -> {
                 args(number, line, t, 2);
                 int size = size(number, line, t[1], 4);
-                int off = (int) number(number, line, t[2]);
-                yield () -> print(line, device.readConfig(off, size) & 0xffffffffL, size);
+                long off = number(number, line, t[2]);
+                yield host(() -> print(line, device.readConfig(configOffset(off, size, "config read"), size) & 0xffffffffL,
+                        size));
             }
             case "hw" -> {
                 args(number, line, t, 3);
                 int size = size(number, line, t[1], 4);
-                int off = (int) number(number, line, t[2]);
+                long off = number(number, line, t[2]);
                 int value = (int) value(number, line, t[3], size);
-                yield () -> device.writeConfig(off, size, value);
+                yield host(() -> device.writeConfig(configOffset(off, size, "config write"), size, value));
             }
             case "br", "hbr" -> {
                 args(number, line, t, 3);
@@ -104,7 +128,7 @@ final class Replay {
                 long off = number(number, line, t[3]);
                 yield op.equals("br")
                         ? () -> print(line, guest.barRead(bar, off, size), size)
-                        : () -> print(line, device.readBar(bar, off, size), size);
+                        : host(() -> print(line, device.readBar(bar, off, size), size));
             }
             case "bw" -> {
                 args(number, line, t, 4);
@@ -147,6 +171,32 @@ final class Replay {
         } catch (PciAccessException | IllegalArgumentException | IllegalStateException e) {
             out.println("! " + e.getMessage());
         }
+    }
+
+    /** An operation of the script on the device itself: not traced. */
+    private Runnable host(Runnable action) {
+        return () -> {
+            if (tracer != null) {
+                tracer.muted = true;
+            }
+            try {
+                action.run();
+            } finally {
+                if (tracer != null) {
+                    tracer.muted = false;
+                }
+            }
+        };
+    }
+
+    /** An offset the config API can take; a larger one is refused as outside config space, as the device would. */
+    private int configOffset(long offset, int size, String what) {
+        if (offset < 0 || offset > Integer.MAX_VALUE) {
+            // Composed here: PciAccessException leaves out an offset that reads negative as a long.
+            throw new PciAccessException(device.address(), size + "-byte access at 0x" + Long.toHexString(offset) + ": "
+                    + what + " refused: outside config space");
+        }
+        return (int) offset;
     }
 
     private void refuse(String reason) {
@@ -192,17 +242,16 @@ final class Replay {
         return v;
     }
 
-    /** Parses {@code 0x1f} or {@code 31}; offsets and values are never negative. */
+    /** Parses {@code 0x1f} or {@code 31}, up to 64 bits unsigned (an 8-byte value may be above {@code Long.MAX_VALUE}). */
     static long number(int number, String line, String text) throws MalformedLine {
+        Matcher m = NUMBER.matcher(text.toLowerCase(Locale.ROOT));
         try {
-            String s = text.toLowerCase(Locale.ROOT);
-            long v = s.startsWith("0x") ? Long.parseUnsignedLong(s.substring(2), 16) : Long.parseLong(s);
-            if (v < 0 && !s.startsWith("0x")) {
-                throw new NumberFormatException();
+            if (m.matches()) {
+                return m.group(1) != null ? Long.parseUnsignedLong(m.group(1), 16) : Long.parseUnsignedLong(m.group(2));
             }
-            return v;
         } catch (NumberFormatException e) {
-            throw new MalformedLine(number, line, "'" + text + "' is not a number (hex with 0x, or decimal)");
+            throw new MalformedLine(number, line, "'" + text + "' does not fit in 64 bits");
         }
+        throw new MalformedLine(number, line, "'" + text + "' is not a number (hex with 0x, or decimal)");
     }
 }
