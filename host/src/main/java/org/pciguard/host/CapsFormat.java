@@ -2,6 +2,7 @@ package org.pciguard.host;
 
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.function.Predicate;
 
 import org.pciguard.api.capability.Anomaly;
 import org.pciguard.api.capability.Capability;
@@ -9,21 +10,22 @@ import org.pciguard.api.capability.CapabilityMap;
 
 /**
  * The output of {@code ./pciguard caps} (DESIGN.md, "The command line"): one line per capability in
- * chain order, standard then extended, then one line per anomaly.
+ * chain order, standard then extended, each ending in {@code hidden} where the guest will not see
+ * it, then one line per anomaly.
  */
 final class CapsFormat {
 
     private CapsFormat() {
     }
 
-    static void print(CapabilityMap map, PrintStream out) {
+    static void print(CapabilityMap map, Predicate<Capability> hidden, PrintStream out) {
         for (Capability c : map.standard()) {
             out.printf("cap 0x%02x id=0x%02x len=%d %s%s%n", c.offset(), c.id(), c.length(), c.name(),
-                    c.hiddenByDefault() ? " hidden" : "");
+                    hidden.test(c) ? " hidden" : "");
         }
         for (Capability c : map.extended()) {
             out.printf("ecap 0x%03x id=0x%04x ver=%d len=%d %s%s%n", c.offset(), c.id(), c.version(), c.length(),
-                    c.name(), c.hiddenByDefault() ? " hidden" : "");
+                    c.name(), hidden.test(c) ? " hidden" : "");
         }
         for (Anomaly a : map.anomalies()) {
             out.printf("anomaly %s 0x%02x %s%n", kind(a), a.offset(), a.detail());

@@ -1,17 +1,22 @@
 package org.pciguard.host;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
+import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.PhysicalDevice;
+import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.capability.CapabilityWalker;
 import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.virt.DeviceOptions;
 import org.pciguard.api.virt.VirtualDevice;
+import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.cap.header.HeaderHandler;
@@ -63,6 +68,25 @@ final class GuestView implements AutoCloseable {
             runtime.close();
             throw e;
         }
+    }
+
+    /**
+     * Which capabilities a freshly opened guest does not see, as the core decides it (default policy,
+     * capabilities whose extent cannot be trusted); for a function that cannot be opened for a guest
+     * (a bridge, a 64-byte dump), the walker's default policy.
+     */
+    static Predicate<Capability> hiddenFromGuest(DeviceImage image, CapabilityWalker walker) {
+        Set<String> hidden = new HashSet<>();
+        try (GuestView view = open(image, walker, false)) {
+            for (VirtualCapabilityDTO c : view.runtime.snapshot().devices[0].capabilities) {
+                if (c.hidden) {
+                    hidden.add(c.space + "@" + c.offset);
+                }
+            }
+        } catch (PciAccessException e) {
+            return Capability::hiddenByDefault;
+        }
+        return c -> hidden.contains(c.space().property() + "@" + c.offset());
     }
 
     /** Opens the device and reads the whole config space as a freshly opened guest sees it. */

@@ -88,8 +88,8 @@ public final class Main {
     }
 
     private int caps(List<String> args) throws IOException, UsageException {
-        String device = single(args, "caps needs one DEVICE");
-        CapsFormat.print(walker.walk(load(device).config()), out);
+        DeviceImage image = load(single(args, "caps needs one DEVICE"));
+        CapsFormat.print(walker.walk(image.config()), GuestView.hiddenFromGuest(image, walker), out);
         return 0;
     }
 

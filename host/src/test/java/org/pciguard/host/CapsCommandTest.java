@@ -98,6 +98,29 @@ class CapsCommandTest {
         assertEquals(Shipped.resource("/caps/" + name + ".out"), caps.out());
     }
 
+    static List<String> typeZero() {
+        return GuestDumpTest.typeZero();
+    }
+
+    /**
+     * The oracle is the walk of the guest's own bytes ({@code dump --guest}): the capabilities found
+     * there are those {@code caps} of the device does not mark hidden. A hidden first extended
+     * capability leaves a null placeholder at 0x100 (id 0, as vfio does), which is left out.
+     */
+    @ParameterizedTest
+    @MethodSource("typeZero")
+    void hiddenMarksExactlyWhatTheGuestDoesNotSee(String name, @TempDir Path dir) throws IOException {
+        Path guest = dir.resolve("guest.lspci");
+        Files.writeString(guest, Cli.run("dump", name, "--guest").out());
+        List<String> seen = Cli.run("caps", guest.toString()).lines().stream()
+                .filter(l -> l.startsWith("cap ") || l.startsWith("ecap ") && !l.startsWith("ecap 0x100 id=0x0000 "))
+                .map(CapsCommandTest::idPart).toList();
+        List<String> shown = Cli.run("caps", name).lines().stream()
+                .filter(l -> (l.startsWith("cap ") || l.startsWith("ecap ")) && !l.endsWith(" hidden"))
+                .map(CapsCommandTest::idPart).toList();
+        assertEquals(seen, shown, name);
+    }
+
     @Test
     void hiddenSuffixOnlyWhereTheGuestWillNotSeeIt() {
         List<String> lines = Cli.run("caps", "15b3-1007-connectx3-pro").lines();
