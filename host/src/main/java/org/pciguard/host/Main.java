@@ -138,14 +138,18 @@ public final class Main {
         }
     }
 
-    /** The {@code --script} file; one that cannot be opened is an error of the command line. */
+    /**
+     * The {@code --script} file; one that cannot be opened is an error of the command line. It is
+     * decoded as standard input is: bytes that are not UTF-8 become U+FFFD, so their line is reported
+     * malformed with its number (a strict decoder failed the whole read, with no line number).
+     */
     private static BufferedReader openScript(String script) throws UsageException {
         Path path = Path.of(script);
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new UsageException("--script " + script + ": no such readable file");
         }
         try {
-            return Files.newBufferedReader(path, StandardCharsets.UTF_8);
+            return new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UsageException("--script " + script + ": " + e.getMessage());
         }

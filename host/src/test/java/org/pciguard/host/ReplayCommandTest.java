@@ -157,6 +157,17 @@ class ReplayCommandTest {
     }
 
     @Test
+    void bytesThatAreNotUtf8AreAMalformedLineInAFileAsOnStandardInput() throws IOException {
+        byte[] script = { 'r', ' ', '1', ' ', '8', '\n', 'r', ' ', '4', ' ', (byte) 0xff, '\n' };
+        Path file = dir.resolve("binary.script");
+        Files.write(file, script);
+        Cli fromFile = Cli.run("replay", VIRTIO_NET, "--script", file.toString());
+        assertEquals(2, fromFile.status(), fromFile::transcript);
+        assertEquals("r 1 8 = 0x01\n", fromFile.out());
+        assertTrue(fromFile.err().startsWith("pciguard: script line 2: "), fromFile.err());
+    }
+
+    @Test
     void unloadableDeviceFileExitsOneNamingFileAndLine() throws IOException {
         Path bad = dir.resolve("broken.lspci");
         Files.writeString(bad, "00:03.0 x\n00: f4 1a 41 10\n");
