@@ -16,9 +16,9 @@ record Lspci(int status, String out) {
 
     private static final Pattern CAPABILITY = Pattern.compile("^\\s+Capabilities: \\[([0-9a-f]+)(?: v[0-9]+)?\\]",
             Pattern.MULTILINE);
-    private static final Boolean INSTALLED = probe();
+    private static final boolean INSTALLED = probe();
 
-    private static Boolean probe() {
+    private static boolean probe() {
         try {
             return exec(List.of("lspci", "--version")).status == 0;
         } catch (IOException e) {
