@@ -8,6 +8,7 @@ import java.util.Map;
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.PhysicalDevice;
+import org.pciguard.api.access.dto.DeviceDTO;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.capability.CapabilitySpace;
@@ -139,6 +140,11 @@ final class ByteWiseVirtualizer {
             this.snapshot = snapshot;
             this.map = map;
             this.capability = capability;
+        }
+
+        @Override
+        public DeviceDTO identity() {
+            return device.describe();
         }
 
         @Override
