@@ -1,6 +1,7 @@
 package org.pciguard.backend.sim.internal;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -116,7 +117,7 @@ public final class FunctionModel {
         if (pm >= 0 && (cfg16(pm + Pm.CTRL) & Pm.CTRL_NO_SOFT_RESET) == 0) {
             kinds.add(ResetKind.PM);
         }
-        this.resets = Set.copyOf(kinds);
+        this.resets = Collections.unmodifiableSet(EnumSet.copyOf(kinds)); // enum order: messages repeat run to run
 
         this.vpd = vpdCap < 0 ? null : new VpdStorage(VpdStorage.synthetic(vpdSize, image.description(),
                 cfg16(PciRegs.VENDOR_ID), cfg16(PciRegs.DEVICE_ID), powerOn[PciRegs.REVISION_ID] & 0xff, address));
