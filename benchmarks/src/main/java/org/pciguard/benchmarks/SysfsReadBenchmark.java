@@ -1,5 +1,6 @@
 package org.pciguard.benchmarks;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,13 +21,15 @@ import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.regs.PciRegs;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sysfs.SysfsBackend;
+import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
  * Reads of a real PCI function of this machine through the sysfs backend, <b>read-only</b>, and the
  * same registers through the core on top of it: the core's overhead as a fraction of a real config
- * read. Only reads are measured; the backend is opened read-only, so no write can reach the device.
+ * read; and the capability dword through the 2010 byte-wise baseline ({@link ByteWiseVirtualizer}),
+ * whose cost on real hardware is its one device access per byte. Only reads are measured; the backend is opened read-only, so no write can reach the device.
  * <p>
  * The function is the first one sysfs lists that the core can open (type-0 header, 256 or 4096
  * readable bytes, which needs root) and that has a standard capability. Setup watches the device
@@ -49,6 +52,7 @@ public class SysfsReadBenchmark {
     private PhysicalDevice device;
     private CoreRuntime runtime;
     private VirtualDevice guest;
+    private ByteWiseVirtualizer naive;
     /** The first dword of the function's first standard capability (its id and next pointer). */
     private int capability;
 
@@ -57,16 +61,19 @@ public class SysfsReadBenchmark {
     public void open() {
         SysfsBackend backend = new SysfsBackend(SysfsBackend.DEFAULT_ROOT, false);
         CapabilityMap map = null;
+        byte[] snapshot = null;
         for (DeviceDTO d : backend.devices()) {
             if (d.headerType != PciRegs.HEADER_TYPE_NORMAL
                     || d.configSize != PciRegs.CFG_SPACE_SIZE && d.configSize != PciRegs.CFG_SPACE_EXP_SIZE) {
                 continue;
             }
             PhysicalDevice candidate = backend.open(PciAddress.parse(d.address));
-            CapabilityMap m = new DefaultCapabilityWalker().walk(CoreSetup.config(candidate));
+            byte[] config = CoreSetup.config(candidate);
+            CapabilityMap m = new DefaultCapabilityWalker().walk(config);
             if (!m.standard().isEmpty()) {
                 device = candidate;
                 map = m;
+                snapshot = config;
                 break;
             }
             candidate.close();
@@ -96,6 +103,17 @@ public class SysfsReadBenchmark {
             guard.expect("guestReadCapability", device, capability, DWORD, 1, 0, this::guestReadCapability);
             guard.expect("guestReadIds", device, IDS, DWORD, 0, 0, this::guestReadIds);
             guard.expect("sysfsReadCapability", device, capability, DWORD, 1, 0, this::sysfsReadCapability);
+            byte[] shadow = new byte[guest.configSize()];
+            for (int off = 0; off < shadow.length; off++) {
+                shadow[off] = (byte) guest.read(off, 1);
+            }
+            naive = ByteWiseVirtualizer.build(device, snapshot, map,
+                    Map.of(HeaderHandler.HEADER_ID, new HeaderHandler()), shadow);
+            guard.expect("naiveReadCapability", device, capability + DWORD - 1, 1, DWORD, 0, this::naiveReadCapability);
+            if (naive.read(capability, DWORD) != guest.read(capability, DWORD)) {
+                throw new IllegalStateException(device.address() + ": the byte-wise baseline and the core read the"
+                        + " capability dword at 0x" + Integer.toHexString(capability) + " differently");
+            }
         } finally {
             device.removeAccessListener(guard);
         }
@@ -140,5 +158,11 @@ public class SysfsReadBenchmark {
     @Benchmark
     public int guestReadCapability() {
         return guest.read(capability, DWORD);
+    }
+
+    /** The capability dword read by the 2010 byte-wise baseline: four 1-byte sysfs reads. */
+    @Benchmark
+    public int naiveReadCapability() {
+        return naive.read(capability, DWORD);
     }
 }
