@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 
 import org.osgi.annotation.versioning.ConsumerType;
+import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.capability.Capability;
 
 /**
@@ -70,6 +71,14 @@ public interface CapabilityHandler {
      */
     default List<Effect> configWritten(HandlerContext context, int offset, int size, int value, int before) {
         return NONE;
+    }
+
+    /**
+     * The interrupt router changed the pending bit of one of this capability's sources (an MSI
+     * vector or MSI-X entry raised while masked, or delivered on unmask): the handler reflects it in
+     * the guest-visible pending register (MSI Pending Bits in the shadow, the PBA region).
+     */
+    default void pendingChanged(HandlerContext context, InterruptKind kind, int index, boolean pending) {
     }
 
     /**

@@ -34,6 +34,32 @@ public sealed interface Effect {
     record InterruptReprogrammed(InterruptKind kind, boolean enabled) implements Effect {
     }
 
+    /**
+     * The guest changed MSI programming; the router keeps it.
+     *
+     * @param enabled MSI Enable
+     * @param address message address (upper half 0 for a 32-bit capability)
+     * @param data    message data
+     * @param vectors enabled vectors, 2^MME, never above Multiple Message Capable
+     * @param mask    per-vector mask bits, 0 without per-vector masking
+     */
+    record MsiProgrammed(boolean enabled, long address, int data, int vectors, int mask) implements Effect {
+    }
+
+    /**
+     * The guest changed MSI-X Enable or Function Mask.
+     *
+     * @param enabled      MSI-X Enable
+     * @param functionMask Function Mask
+     * @param tableSize    entries in the table
+     */
+    record MsixControl(boolean enabled, boolean functionMask, int tableSize) implements Effect {
+    }
+
+    /** The guest changed one MSI-X table entry (address, data or vector-control mask). */
+    record MsixEntryProgrammed(int entry, long address, int data, boolean masked) implements Effect {
+    }
+
     /** The handler emulates a region of BAR space from now on. */
     record BarRegionClaim(BarRegion region) implements Effect {
     }

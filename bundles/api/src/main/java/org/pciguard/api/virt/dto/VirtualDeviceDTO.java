@@ -20,4 +20,6 @@ public class VirtualDeviceDTO extends DTO {
     public long deniedWrites;
     /** Guest accesses refused as malformed, or refused because decode was off. */
     public long refusedAccesses;
+    /** The device's interrupt routes (empty when no router is present). */
+    public org.pciguard.api.irq.dto.RouteDTO[] interrupts;
 }
