@@ -964,6 +964,10 @@ public final class PciRegs {
         public static final int DEVCTL2_IDO_CMP_EN = 0x0200;
         /** DEVCTL2 bit 10, RW if {@link #DEVCAP2_LTR}: LTR mechanism enable. */
         public static final int DEVCTL2_LTR_EN = 0x0400;
+        /** DEVCTL2 bit 11, RW where Emergency Power Reduction is supported: Emergency Power Reduction Request (PCIe 6.0, 7.5.3.16). */
+        public static final int DEVCTL2_EMERG_PWR_REDUCTION_REQ = 0x0800;
+        /** DEVCTL2 bit 12, RW where 10-bit tag requests are supported: 10-Bit Tag Requester Enable (PCIe 6.0, 7.5.3.16). */
+        public static final int DEVCTL2_10BIT_TAG_REQ = 0x1000;
         /** DEVCTL2 bits 14:13, RW: OBFF enable (01b message A, 10b message B, 11b WAKE#). */
         public static final int DEVCTL2_OBFF_WAKE_EN = 0x6000;
         /** DEVCTL2 bit 15, RW: end-end TLP prefix blocking. */
