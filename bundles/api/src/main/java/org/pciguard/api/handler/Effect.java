@@ -25,6 +25,25 @@ public sealed interface Effect {
     }
 
     /**
+     * The guest started a VPD transfer through the virtual VPD Address and Data registers (PCI 3.0,
+     * 6.4 and I): the core runs the F-flag handshake on the device's registers of the handler's VPD
+     * capability, at most {@link #TIMEOUT_MILLIS} long, under the device's lock. On completion it
+     * stores what the guest sees in the shadow: for a read, the four bytes in VPD Data and the address
+     * with F set; for a write, the address with F clear. On a timeout or a read-only backend, the shadow
+     * stays as the guest wrote it, so F never toggles and the guest's driver times out, as with vfio
+     * (reference 3.7); the core logs it.
+     *
+     * @param address the VPD byte address, 0..0x7fff, which the handler has checked against the VPD size
+     * @param write   true to store {@code data}, false to read four bytes
+     * @param data    the four bytes to store, the first in the low byte; ignored for a read
+     */
+    record VpdAccess(int address, boolean write, int data) implements Effect {
+
+        /** How long the device gets to toggle F: 125 ms, as Linux's {@code pci_vpd_wait}. */
+        public static final long TIMEOUT_MILLIS = 125;
+    }
+
+    /**
      * The guest changed interrupt programming of a kind (enable, address, data, masks); the
      * interrupt router reads the new routing from the capability's shadow.
      *

@@ -257,6 +257,13 @@ public final class PciRegs {
         public static final int IO_MASK = 0xfffffffc;
     }
 
+    // ---- Standard capability header (PCI 3.0, 6.7) ---------------------------------------------
+
+    /** Capability ID, 8 bits at +0 of every standard capability, RO ({@code PCI_CAP_LIST_ID}). */
+    public static final int CAP_LIST_ID = 0;
+    /** Next Capability Pointer, 8 bits at +1, RO; low two bits reserved ({@code PCI_CAP_LIST_NEXT}). */
+    public static final int CAP_LIST_NEXT = 1;
+
     // ---- Capability IDs (PCI Code and ID Assignment 1.11, 2) ----------------------------------
 
     /** Standard capability IDs, {@code PCI_CAP_ID_*}. */
@@ -642,6 +649,17 @@ public final class PciRegs {
         public static final String KEYWORD_SERIALNO = "SN";
         /** VPD-R keyword: checksum and reserved; its first byte makes the sum of all bytes up to it 0. */
         public static final String KEYWORD_CHKSUM = "RV";
+    }
+
+    /** Vendor-specific capability (PCI 3.0, 6.7): id, next, a length byte, then vendor-defined registers. */
+    public static final class Vndr {
+        private Vndr() {
+        }
+
+        /** Length, 8 bits at +2, RO: bytes of the capability, header included (vfio reads it at {@code PCI_CAP_FLAGS}). */
+        public static final int LEN = 2;
+        /** The smallest vendor-specific capability: id, next and length, 3 bytes. */
+        public static final int MIN_SIZEOF = 3;
     }
 
     /** PCI Express capability, {@code PCI_EXP_*} (PCIe 6.0, 7.5.3). */
