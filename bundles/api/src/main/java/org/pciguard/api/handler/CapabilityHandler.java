@@ -2,9 +2,12 @@ package org.pciguard.api.handler;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Optional;
 
 import org.osgi.annotation.versioning.ConsumerType;
+import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.InterruptKind;
+import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.capability.Capability;
 
 /**
@@ -39,6 +42,23 @@ public interface CapabilityHandler {
      */
     default int length(Capability capability, ByteBuffer config) {
         return capability.length();
+    }
+
+    /**
+     * What is wrong with this capability on this device that the walker, which sees config bytes
+     * only, cannot find: its structure checked against the device's BARs (an MSI-X table or PBA
+     * outside its BAR). The core then hides the capability, as it hides one with an unsafe walker
+     * anomaly, and reports the reason. Asked when the device is opened and at each reset, where
+     * visibility is decided; a capability that no handler serves is not asked. The default finds
+     * nothing.
+     *
+     * @param capability the capability as the walker found it
+     * @param config     the config bytes at open, read-only, little-endian
+     * @param bars       the device's implemented BARs
+     * @return a sentence naming what is wrong, or empty when the capability may be shown
+     */
+    default Optional<String> anomaly(Capability capability, ByteBuffer config, List<BarInfo> bars) {
+        return Optional.empty();
     }
 
     /**
@@ -79,6 +99,31 @@ public interface CapabilityHandler {
      * the guest-visible pending register (MSI Pending Bits in the shadow, the PBA region).
      */
     default void pendingChanged(HandlerContext context, InterruptKind kind, int index, boolean pending) {
+    }
+
+    /**
+     * A BAR region this handler claimed ({@link Effect.BarRegionClaim}) is now emulated; it reads
+     * all zeros, never what the device holds there. The handler sets its initial guest-visible
+     * contents with {@link HandlerContext#setRegion} (MSI-X entries start masked). Called right
+     * after the claim is carried out: at open and after each reset, not on takeover.
+     */
+    default void regionClaimed(HandlerContext context, BarRegion region) {
+    }
+
+    /**
+     * Whether the guest may make this access to a BAR region this handler claimed, asked before the
+     * access is served: a refused access fails with a {@link PciAccessException} as a malformed
+     * access does, is counted, and changes nothing (the region's shadow keeps its bytes,
+     * {@link #regionWritten} is not called). The core has already checked that the access is
+     * naturally aligned and inside the region. Called on the guest's access path: it must not
+     * allocate or block. The default takes every access.
+     *
+     * @param offset offset inside the BAR
+     * @param size   1, 2, 4 or 8
+     * @param write  true for a write
+     */
+    default boolean regionAccess(HandlerContext context, BarRegion region, long offset, int size, boolean write) {
+        return true;
     }
 
     /**
