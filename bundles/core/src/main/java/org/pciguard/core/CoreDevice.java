@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.BarKind;
@@ -331,23 +332,28 @@ final class CoreDevice implements VirtualDevice {
 
     @Override
     public long barRead(int bar, long offset, int size) {
-        synchronized (lock) {
-            checkBar(bar, offset, size, "read");
-            if (!decodes(bar)) {
-                refusedAccesses++;
-                return size == 8 ? -1L : (1L << (size << 3)) - 1;
+        try {
+            synchronized (lock) {
+                checkBar(bar, offset, size, "read");
+                if (!decodes(bar)) {
+                    refusedAccesses++;
+                    return size == 8 ? -1L : (1L << (size << 3)) - 1;
+                }
+                Region r = regionAt(bar, offset, size, "read");
+                if (r != null) {
+                    checkRegionAccess(r, bar, offset, size, false);
+                    return r.read(offset, size);
+                }
+                try {
+                    return device.readBar(bar, offset, size);
+                } catch (PciAccessException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    throw new PciAccessException(address, offset, size, "BAR " + bar + " read failed", e);
+                }
             }
-            Region r = regionAt(bar, offset, size, "read");
-            if (r != null) {
-                return r.read(offset, size);
-            }
-            try {
-                return device.readBar(bar, offset, size);
-            } catch (PciAccessException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new PciAccessException(address, offset, size, "BAR " + bar + " read failed", e);
-            }
+        } finally {
+            flushChange();
         }
     }
 
@@ -371,6 +377,7 @@ final class CoreDevice implements VirtualDevice {
                     }
                     return;
                 }
+                checkRegionAccess(r, bar, offset, size, true);
                 long v = size == 8 ? value : value & ((1L << (size << 3)) - 1);
                 r.write(offset, size, v);
                 Binding binding = tables.bindings[r.slot];
@@ -440,6 +447,32 @@ final class CoreDevice implements VirtualDevice {
             }
         }
         return null;
+    }
+
+    /**
+     * Asks the handler serving the region whether it takes the access, and refuses the access
+     * (counted, nothing changed) when it does not. A handler that throws is quarantined and the
+     * access proceeds, as with no handler.
+     */
+    private void checkRegionAccess(Region r, int bar, long offset, int size, boolean write) {
+        Binding b = tables.bindings[r.slot];
+        if (!b.active) {
+            return;
+        }
+        boolean allowed;
+        try {
+            allowed = b.entry.handler().regionAccess(b.context, r.region, offset, size, write);
+        } catch (RuntimeException | Error e) {
+            fallBack(r.slot, b.entry, "regionAccess", "BAR " + bar + (write ? " write" : " read") + " of " + size
+                    + " bytes at 0x" + Long.toHexString(offset), e);
+            return;
+        }
+        if (!allowed) {
+            refusedAccesses++;
+            throw new PciAccessException(address, offset, size, "BAR " + bar + (write ? " write" : " read")
+                    + " refused: the emulated " + r.region.purpose() + " of " + map.all().get(r.slot).label()
+                    + " does not take this access");
+        }
     }
 
     // ---- reset, effects, host-owned state ------------------------------------------------------
@@ -577,24 +610,19 @@ final class CoreDevice implements VirtualDevice {
                 return;
             }
         }
-        byte[] data = new byte[(int) r.length()];
-        try {
-            // The emulated region starts as the device holds it.
-            for (int k = 0; k < data.length;) {
-                int size = data.length - k >= 4 && ((r.offset() + k) & 3) == 0 ? 4 : 1;
-                long v = device.readBar(r.bar(), r.offset() + k, size);
-                for (int j = 0; j < size; j++) {
-                    data[k + j] = (byte) (v >>> (8 * j));
-                }
-                k += size;
-            }
-        } catch (RuntimeException e) {
-            Arrays.fill(data, (byte) 0);
-            log(Level.INFO, "BAR " + r.bar() + " unreadable, " + r.purpose() + " starts as zeros", e);
-        }
+        // The emulated region starts as zeros, never as the device holds it (an MSI-X table holds the
+        // host's messages); the handler sets the guest's initial contents.
         Region[] next = Arrays.copyOf(regions, regions.length + 1);
-        next[regions.length] = new Region(r, slot, data);
+        next[regions.length] = new Region(r, slot, new byte[(int) r.length()]);
         regions = next;
+        Binding b = built.bindings[slot];
+        if (b.active) {
+            try {
+                b.entry.handler().regionClaimed(b.context, r);
+            } catch (RuntimeException | Error e) {
+                fallBack(slot, b.entry, "regionClaimed", "claiming " + r.purpose(), e);
+            }
+        }
     }
 
     /** The claimed region equal to {@code r} holding the access (handlers' {@code region}/{@code setRegion}). */
@@ -623,7 +651,8 @@ final class CoreDevice implements VirtualDevice {
         for (int s = 0; s < caps.size(); s++) {
             HandlerEntry e = hidden[s] == null ? winners.get(HandlerKey.of(caps.get(s))) : null;
             if (e != null && !quarantined(s, e)) {
-                lengths[s] = length(s, e);
+                hidden[s] = s == 0 ? null : anomaly(s, e);
+                lengths[s] = hidden[s] == null ? length(s, e) : 0;
             }
         }
         Layout layout = Layout.build(map, configSize, options, hidden, lengths);
@@ -663,11 +692,36 @@ final class CoreDevice implements VirtualDevice {
     private int length(int slot, HandlerEntry e) {
         Capability c = map.all().get(slot);
         try {
-            return e.handler().length(c, ByteBuffer.wrap(snapshotBytes).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN));
+            return e.handler().length(c, config());
         } catch (RuntimeException | Error x) {
             quarantine(slot, e, "length", "building the device", x);
             return 0;
         }
+    }
+
+    /**
+     * The anomaly the handler finds in its capability against the device's BARs, as the reason the
+     * capability is hidden, or null. A handler that throws is quarantined and finds nothing.
+     */
+    private String anomaly(int slot, HandlerEntry e) {
+        Capability c = map.all().get(slot);
+        Optional<String> found;
+        try {
+            found = e.handler().anomaly(c, config(), bars);
+        } catch (RuntimeException | Error x) {
+            quarantine(slot, e, "anomaly", "building the device", x);
+            return null;
+        }
+        if (found.isEmpty()) {
+            return null;
+        }
+        log(Level.WARNING, c.label() + " hidden: " + found.get() + " (found by " + e.label() + ")", null);
+        return "anomaly: " + found.get();
+    }
+
+    /** The config bytes at open, for handlers: read-only, little-endian. */
+    private ByteBuffer config() {
+        return ByteBuffer.wrap(snapshotBytes).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**

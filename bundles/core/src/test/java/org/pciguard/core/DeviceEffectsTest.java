@@ -1,6 +1,7 @@
 package org.pciguard.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.api.regs.PciRegs.BASE_ADDRESS_0;
@@ -11,6 +12,7 @@ import static org.pciguard.api.regs.PciRegs.STATUS;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +33,7 @@ import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Pm;
 import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.api.virt.VirtualDevice;
+import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** BAR gating, claimed regions, resets, backdoor resets and the other effects. */
@@ -172,7 +175,7 @@ class DeviceEffectsTest {
         assertEquals(2, vendor.initializeCalls.get(), "initialize again after the reset");
         assertEquals(HOST_BAR0, fake.peek(BASE_ADDRESS_0, 4), "host BARs written back after the FLR");
         assertEquals(Command.MEMORY | Command.IO, fake.peek(COMMAND, 2), "and the host's decode");
-        assertEquals(0x0a0b0c0dL, v.barRead(0, TABLE.offset(), 4), "the region is claimed again from the device");
+        assertEquals(0L, v.barRead(0, TABLE.offset(), 4), "the region is claimed again, as zeros");
     }
 
     @Test
@@ -196,7 +199,7 @@ class DeviceEffectsTest {
 
     @Test
     void claimedRegionIsEmulatedAndReportedToTheHandler() {
-        assertEquals(0x0a0b0c0dL, v.barRead(0, 0x804, 4), "the region starts as the device holds it");
+        assertEquals(0L, v.barRead(0, 0x804, 4), "the region starts as zeros, never as the device holds it");
         v.barWrite(0, 0x810, 4, 0xcafef00dL);
         v.barWrite(0, 0x838, 8, 0x0102030405060708L);
         assertEquals(0xcafef00dL, v.barRead(0, 0x810, 4));
@@ -222,6 +225,90 @@ class DeviceEffectsTest {
         assertTrue(runtime.snapshot().devices[0].capabilities[2].quarantined);
         assertEquals(1, log.containing("regionWritten", "BAR 0 write of 4 bytes at 0x810", "capability id 0x9").size(),
                 log.messages.toString());
+    }
+
+    /** The handler sets a claimed region's initial contents right after the claim, at open and at each reset. */
+    @Test
+    void regionClaimedLetsTheHandlerSetTheInitialContents() {
+        vendor.onRegionClaimed = (c, r) -> c.setRegion(r, r.offset() + 4, 4, 0x600d);
+        v.close();
+        v = runtime.open(fake);
+        v.write(COMMAND, 2, Command.MEMORY);
+        assertEquals(0x600dL, v.barRead(0, TABLE.offset() + 4, 4));
+        v.barWrite(0, TABLE.offset() + 4, 4, 1);
+        v.reset(ResetKind.FLR);
+        v.write(COMMAND, 2, Command.MEMORY);
+        assertEquals(0x600dL, v.barRead(0, TABLE.offset() + 4, 4), "set again after the reset");
+        assertEquals(0L, fake.peekBar(0, TABLE.offset() + 4, 4), "the device never sees it");
+    }
+
+    @Test
+    void handlerThrowingInRegionClaimedIsQuarantinedAndTheRegionStaysEmulatedAsZeros() {
+        vendor.throwIn = "regionClaimed";
+        v.close();
+        v = runtime.open(fake);
+        v.write(COMMAND, 2, Command.MEMORY);
+        assertEquals(0L, v.barRead(0, TABLE.offset(), 4));
+        assertTrue(runtime.snapshot().devices[0].capabilities[2].quarantined);
+        assertEquals(1, log.containing("regionClaimed", "claiming test table", "capability id 0x9").size(),
+                log.messages.toString());
+    }
+
+    /** A region access the handler refuses fails as a malformed access does: counted, and nothing changes. */
+    @Test
+    void regionAccessTheHandlerRefusesChangesNothing() {
+        vendor.takesRegionAccessOfSize = size -> size >= 4;
+        v.barWrite(0, 0x810, 4, 0x11223344L);
+        for (PciAccessException e : new PciAccessException[] {
+            assertThrows(PciAccessException.class, () -> v.barWrite(0, 0x812, 2, 0xffff)),
+            assertThrows(PciAccessException.class, () -> v.barRead(0, 0x811, 1)) }) {
+            String m = e.getMessage();
+            assertTrue(m.contains("0000:03:00.0") && m.contains("BAR 0") && m.contains("test table")
+                    && m.contains("VNDR@0x50") && m.contains("refused"), m);
+        }
+        assertEquals(0x11223344L, v.barRead(0, 0x810, 4), "the region keeps its bytes");
+        assertEquals(List.of("test table 4@0x810=0x11223344"), vendor.regionWrites, "the refused write is not reported");
+        assertEquals(2, runtime.snapshot().devices[0].refusedAccesses);
+        assertEquals(List.of(), barAccesses());
+    }
+
+    @Test
+    void handlerThrowingInRegionAccessIsQuarantinedAndTheAccessProceeds() {
+        vendor.throwIn = "regionAccess";
+        v.barWrite(0, 0x810, 4, 7);
+        assertEquals(7L, v.barRead(0, 0x810, 4));
+        assertTrue(runtime.snapshot().devices[0].capabilities[2].quarantined);
+        assertEquals(1, log.containing("regionAccess", "BAR 0 write of 4 bytes at 0x810").size(), log.messages.toString());
+    }
+
+    /** A capability in which its handler finds an anomaly against the BARs is hidden at open, with the reason. */
+    @Test
+    void anomalyTheHandlerFindsHidesTheCapability() {
+        vendor.anomaly = Optional.of("table outside BAR 0");
+        int initialized = vendor.initializeCalls.get();
+        v.close();
+        v = runtime.open(fake);
+        VirtualCapabilityDTO vndr = runtime.snapshot().devices[0].capabilities[2];
+        assertTrue(vndr.hidden);
+        assertEquals("anomaly: table outside BAR 0", vndr.hiddenReason);
+        assertEquals(0, v.read(PM + 1, 1), "relinked out of the chain");
+        assertEquals(1, log.containing("0000:03:00.0", "VNDR@0x50 hidden", "table outside BAR 0").size(),
+                log.messages.toString());
+        assertEquals(initialized, vendor.initializeCalls.get(), "a hidden capability's handler is not bound");
+        v.write(COMMAND, 2, Command.MEMORY);
+        assertEquals(0x0a0b0c0dL, v.barRead(0, TABLE.offset(), 4), "and claims no region");
+        assertFalse(runtime.snapshot().devices[0].capabilities[1].hidden, "PM stays");
+    }
+
+    @Test
+    void handlerThrowingInAnomalyIsQuarantinedAndTheCapabilityServedReadOnly() {
+        vendor.throwIn = "anomaly";
+        v.close();
+        v = runtime.open(fake);
+        VirtualCapabilityDTO vndr = runtime.snapshot().devices[0].capabilities[2];
+        assertTrue(vndr.quarantined && !vndr.hidden, vndr.toString());
+        v.write(SCRATCH, 4, 1);
+        assertEquals(0x5ca1ab1e, v.read(SCRATCH, 4));
     }
 
     @Test

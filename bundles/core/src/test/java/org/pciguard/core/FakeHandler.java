@@ -1,14 +1,20 @@
 package org.pciguard.core;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
+import org.pciguard.api.access.BarInfo;
+import org.pciguard.api.capability.Capability;
 import org.pciguard.api.handler.BarRegion;
 import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.Effect;
@@ -27,7 +33,16 @@ final class FakeHandler implements CapabilityHandler {
     volatile Function<HandlerContext, List<Effect>> onInitialize = c -> NONE;
     /** What configWritten does, from the value written, and the effects it returns. */
     volatile BiFunction<HandlerContext, Integer, List<Effect>> onWrite = (c, v) -> NONE;
-    /** The hook that throws: permissions, initialize, configWritten or regionWritten; null for none. */
+    /** What regionClaimed does. */
+    volatile BiConsumer<HandlerContext, BarRegion> onRegionClaimed = (c, r) -> { };
+    /** Which BAR region accesses the handler takes ({@code regionAccess}), by size. */
+    volatile Predicate<Integer> takesRegionAccessOfSize = size -> true;
+    /** What the anomaly hook finds. */
+    volatile Optional<String> anomaly = Optional.empty();
+    /**
+     * The hook that throws: permissions, initialize, configWritten, regionWritten, regionClaimed,
+     * regionAccess or anomaly; null for none.
+     */
     volatile String throwIn;
 
     FakeHandler(Function<HandlerContext, PermissionTable> table) {
@@ -70,6 +85,24 @@ final class FakeHandler implements CapabilityHandler {
         maybeThrow("configWritten");
         writes.add(String.format("%d@0x%x=0x%x before 0x%x", size, offset, value, before));
         return onWrite.apply(context, value);
+    }
+
+    @Override
+    public Optional<String> anomaly(Capability capability, ByteBuffer config, List<BarInfo> bars) {
+        maybeThrow("anomaly");
+        return anomaly;
+    }
+
+    @Override
+    public void regionClaimed(HandlerContext context, BarRegion region) {
+        maybeThrow("regionClaimed");
+        onRegionClaimed.accept(context, region);
+    }
+
+    @Override
+    public boolean regionAccess(HandlerContext context, BarRegion region, long offset, int size, boolean write) {
+        maybeThrow("regionAccess");
+        return takesRegionAccessOfSize.test(size);
     }
 
     @Override
