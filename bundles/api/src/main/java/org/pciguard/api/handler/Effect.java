@@ -44,8 +44,9 @@ public sealed interface Effect {
     }
 
     /**
-     * The guest changed interrupt programming of a kind (enable, address, data, masks); the
-     * interrupt router reads the new routing from the capability's shadow.
+     * The guest changed whether interrupts of a kind are enabled. The router acts on it for INTx
+     * (a pin, and INTx Disable clear); MSI and MSI-X are programmed by {@link MsiProgrammed},
+     * {@link MsixControl} and {@link MsixEntryProgrammed}, which carry the whole state.
      *
      * @param kind    INTx, MSI or MSI-X
      * @param enabled whether that kind is enabled after the write

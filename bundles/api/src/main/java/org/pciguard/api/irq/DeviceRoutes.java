@@ -2,6 +2,7 @@ package org.pciguard.api.irq;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.pciguard.api.access.DeviceInterruptListener;
+import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.irq.dto.RouteDTO;
 
 /**
@@ -21,7 +22,8 @@ public interface DeviceRoutes extends DeviceInterruptListener {
      *
      * @param enabled MSI Enable
      * @param address message address
-     * @param data    message data; vector {@code v} is sent with {@code data | v} in the low bits
+     * @param data    message data; vector {@code v} is sent with the low log2({@code vectors}) bits
+     *                replaced by {@code v} (PCI 3.0, 6.8.1.6)
      * @param vectors enabled vectors (1, 2, 4 ... 32: from Multiple Message Enable, never above Capable)
      * @param mask    per-vector mask bits (0 where the capability has no masking)
      */
@@ -41,6 +43,14 @@ public interface DeviceRoutes extends DeviceInterruptListener {
 
     /** The host acknowledged INTx (end of interrupt): the line is unmasked, a held assertion delivered. */
     void eoi();
+
+    /**
+     * The current pending bit of an MSI vector or MSI-X entry (false for INTx, or an index the device
+     * does not have). {@link PendingListener} notifications may arrive out of order when interrupts
+     * are raised and unmasked on several threads at once; a listener that reads this under its own
+     * lock ends with the right bit.
+     */
+    boolean pending(InterruptKind kind, int index);
 
     /** Releases every route (device reset or guest reboot): nothing enabled, nothing pending. */
     void release();

@@ -21,6 +21,13 @@ public interface InterruptRouter {
      */
     DeviceRoutes attach(PciAddress device, PendingListener pending);
 
+    /**
+     * The host acknowledged the device's INTx (end of interrupt, a KVM resample irqfd): the same as
+     * {@link DeviceRoutes#eoi()} on the device's routes; nothing for a device not attached. This is
+     * the way back from a {@link GuestInterruptController}, which knows the source address only.
+     */
+    void eoi(PciAddress device);
+
     /** Every route of every attached device. */
     RouteDTO[] snapshot();
 }
