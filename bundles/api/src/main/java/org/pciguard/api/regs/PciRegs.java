@@ -598,6 +598,8 @@ public final class PciRegs {
         public static final int ENTRY_SIZE = 16;
         /** Entry Message Address, 32 bits at entry +0: bits 31:2 RW, bits 1:0 RO 0 (PCI 3.0, 6.8.2.6). */
         public static final int ENTRY_LOWER_ADDR = 0;
+        /** Entry Message Address bits 1:0, RO 0: messages are DWORD aligned (PCI 3.0, 6.8.2.6). */
+        public static final int ENTRY_LOWER_ADDR_RESERVED = 0x00000003;
         /** Entry Message Upper Address, 32 bits at entry +4, RW (PCI 3.0, 6.8.2.7). */
         public static final int ENTRY_UPPER_ADDR = 4;
         /** Entry Message Data, 32 bits at entry +8, RW (PCI 3.0, 6.8.2.8). */
@@ -606,6 +608,11 @@ public final class PciRegs {
         public static final int ENTRY_VECTOR_CTRL = 12;
         /** Vector Control bit 0, RW, set after reset: the entry is masked. Bits 31:1 reserved. */
         public static final int ENTRY_CTRL_MASKBIT = 0x00000001;
+        /**
+         * Vector Control bits 31:1, reserved RO 0 (PCI 3.0, 6.8.2.9; PCIe 6.0, 7.7.2 gives bits 31:16 to
+         * TPH Steering Tags where the ST table lives in the MSI-X table).
+         */
+        public static final int ENTRY_CTRL_RESERVED = 0xfffffffe;
         /** Most entries a table can have: 2048. */
         public static final int MAX_ENTRIES = 2048;
     }
