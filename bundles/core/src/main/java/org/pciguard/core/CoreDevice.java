@@ -18,6 +18,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.BarKind;
@@ -36,6 +38,7 @@ import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Pm;
+import org.pciguard.api.regs.PciRegs.Vpd;
 import org.pciguard.api.virt.DeviceOptions;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
@@ -63,6 +66,9 @@ final class CoreDevice implements VirtualDevice {
     private static final int DECODE = Command.IO | Command.MEMORY;
     /** Number of BAR registers of a type-0 header. */
     private static final int BARS = 6;
+    /** First and longest pause between two polls of the VPD F flag (Linux: 10 us growing to 1 ms). */
+    private static final long VPD_FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
+    private static final long VPD_LAST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final CoreRuntime runtime;
     private final PhysicalDevice device;
@@ -108,6 +114,8 @@ final class CoreDevice implements VirtualDevice {
     private final String[] quarantineReason;
     private Region[] regions = NO_REGIONS;
     private int powerState;
+    /** The device's dwords holding guest-written device bits, read when it entered D3hot with No_Soft_Reset clear; or null. */
+    private int[] savedForSoftReset;
     private int generation;
 
     private CoreDevice(CoreRuntime runtime, PhysicalDevice device, DeviceOptions explicitOptions, byte[] bytes,
@@ -521,6 +529,8 @@ final class CoreDevice implements VirtualDevice {
                 changePowerState(p.to());
             } else if (e instanceof Effect.InterruptReprogrammed r) {
                 runtime.interruptReprogrammed(this, r.kind(), r.enabled());
+            } else if (e instanceof Effect.VpdAccess v) {
+                vpdAccess(v, slot);
             } else if (e instanceof Effect.ResetRequest r) {
                 guestReset(r.kind(), slot, resetAllowed);
             }
@@ -544,7 +554,13 @@ final class CoreDevice implements VirtualDevice {
         }
     }
 
-    /** Carries out a power-state change on the device, through PMCSR. */
+    /**
+     * Carries out a power-state change on the device, through PMCSR, and takes the state the device
+     * reports (it ignores a state it does not support). A function without No_Soft_Reset resets itself
+     * on D3hot to D0 (PM 1.2, 5.4.1): as vfio's save and restore around the transition, the host's
+     * BARs and decode are written back, then the bits the guest had written to the device; the shadow,
+     * the rest of the guest's view, stays as the guest left it.
+     */
     private void changePowerState(int to) {
         if (pmcsr < 0 || !deviceWritable) {
             log(Level.WARNING, "power state change to D" + to + " not carried out: "
@@ -552,14 +568,104 @@ final class CoreDevice implements VirtualDevice {
             return;
         }
         int hw = deviceRead(pmcsr, 2);
+        boolean softReset = (hw & Pm.CTRL_NO_SOFT_RESET) == 0;
+        int from = powerState;
+        if (softReset && from != Pm.STATE_D3HOT && (to & Pm.CTRL_STATE_MASK) == Pm.STATE_D3HOT) {
+            savedForSoftReset = saveGuestDeviceBits();
+        }
         deviceWrite(pmcsr, 2, (hw & ~(Pm.CTRL_STATE_MASK | Pm.CTRL_PME_STATUS))
                 | (to & Pm.CTRL_STATE_MASK));
-        int from = powerState;
-        powerState = to & Pm.CTRL_STATE_MASK;
+        powerState = deviceRead(pmcsr, 2) & Pm.CTRL_STATE_MASK;
         if (from == Pm.STATE_D3HOT && powerState == Pm.STATE_D0) {
-            // D3hot to D0 may reset a function without No_Soft_Reset (PM 1.2, 5.4.1).
-            restoreHostStateIfLost();
+            if (softReset) {
+                log(Level.INFO, "D3hot to D0 reset the function (No_Soft_Reset clear): restoring the host's BARs"
+                        + " and decode and the guest's device bits", null);
+                restoreHostState();
+                restoreGuestDeviceBits(savedForSoftReset);
+                savedForSoftReset = null;
+            } else {
+                restoreHostStateIfLost();
+            }
         }
+    }
+
+    /** The device's dwords that hold bits the guest may write there (non-virtual writable), 0 elsewhere. */
+    private int[] saveGuestDeviceBits() {
+        Tables t = built;
+        int[] saved = new int[t.writable.length];
+        for (int i = 0; i < saved.length; i++) {
+            if ((t.writable[i] & ~t.virt[i]) != 0) {
+                saved[i] = deviceRead(i << 2, 4);
+            }
+        }
+        return saved;
+    }
+
+    /**
+     * Writes the guest's device bits saved by {@link #saveGuestDeviceBits} back, by read-modify-write
+     * of only the bytes that hold them; RW1C bits are written 0.
+     */
+    private void restoreGuestDeviceBits(int[] saved) {
+        Tables t = built;
+        for (int i = 0; saved != null && i < saved.length; i++) {
+            int bits = t.writable[i] & ~t.virt[i] & ~t.deviceW1c[i];
+            if (bits == 0) {
+                continue;
+            }
+            int first = Integer.numberOfTrailingZeros(bits) >>> 3;
+            int last = (31 - Integer.numberOfLeadingZeros(bits)) >>> 3;
+            int size = first == last ? 1 : first >>> 1 == last >>> 1 ? 2 : 4;
+            int start = size == 4 ? 0 : first & -size;
+            int shift = start << 3;
+            int mask = Dwords.widthMask(size);
+            int offset = (i << 2) + start;
+            int hw = deviceRead(offset, size);
+            int w1c = (t.deviceW1c[i] >>> shift) & mask;
+            int b = (bits >>> shift) & mask;
+            deviceWrite(offset, size, (hw & ~(b | w1c)) | ((saved[i] >>> shift) & b));
+        }
+    }
+
+    /**
+     * Runs a guest's VPD transfer on the device (PCI 3.0, 6.4): the F-flag handshake on the VPD
+     * registers of the slot's capability, polled with a growing pause for at most
+     * {@link Effect.VpdAccess#TIMEOUT_MILLIS}, then the result into the shadow. It holds the device's
+     * lock that long at most; reads of virtual registers (a driver polling F) never wait for it.
+     */
+    private void vpdAccess(Effect.VpdAccess v, int slot) {
+        Capability c = map.all().get(slot);
+        String what = "VPD " + (v.write() ? "write" : "read") + " at 0x" + Integer.toHexString(v.address())
+                + " asked through " + c.label();
+        if (c.space() != CapabilitySpace.STANDARD || c.id() != CapId.VPD || (v.address() & ~Vpd.ADDR_MASK) != 0) {
+            log(Level.WARNING, what + " not carried out: not a VPD capability or not a VPD address", null);
+            return;
+        }
+        if (!deviceWritable) {
+            log(Level.WARNING, what + " not carried out: the backend is read-only; F does not toggle", null);
+            return;
+        }
+        int addr = c.offset() + Vpd.ADDR;
+        int data = c.offset() + Vpd.DATA;
+        if (v.write()) {
+            deviceWrite(data, 4, v.data());
+        }
+        deviceWrite(addr, 2, v.address() | (v.write() ? Vpd.ADDR_F : 0));
+        int done = v.write() ? 0 : Vpd.ADDR_F;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Effect.VpdAccess.TIMEOUT_MILLIS);
+        long pause = VPD_FIRST_PAUSE_NANOS;
+        while ((deviceRead(addr, 2) & Vpd.ADDR_F) != done) {
+            if (System.nanoTime() - deadline > 0) {
+                log(Level.WARNING, what + " timed out after " + Effect.VpdAccess.TIMEOUT_MILLIS
+                        + " ms: F does not toggle, the guest's driver times out", null);
+                return;
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(2 * pause, VPD_LAST_PAUSE_NANOS);
+        }
+        if (!v.write()) {
+            shadow.set(data, 4, deviceRead(data, 4));
+        }
+        shadow.set(addr, 2, v.address() | done);
     }
 
     /**

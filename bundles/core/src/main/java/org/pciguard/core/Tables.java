@@ -92,7 +92,9 @@ final class Tables {
         byte[] deviceW1c = new byte[n];
         for (int b = 0; b < n; b++) {
             virtW1c[b] = (byte) (w1c[b] & virt[b] & writable[b]);
-            deviceW1c[b] = (byte) (w1c[b] & ~virt[b]);
+            // Every other RW1C bit is RW1C on the device, virtual ones too (PME_Status, which the guest
+            // reads 0): no read-modify-write writes back a 1 it read there.
+            deviceW1c[b] = (byte) (w1c[b] & ~virtW1c[b]);
         }
         // Status error bits are RW1C on every function (PCI 3.0, 6.2.3): the core knows them whatever the
         // header table says, so that no read-modify-write of Command (a 4-byte write at 0x04) clears them.
