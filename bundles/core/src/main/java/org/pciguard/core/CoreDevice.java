@@ -169,7 +169,14 @@ final class CoreDevice implements VirtualDevice {
         }
         byte[] bytes = new byte[size];
         for (int off = 0; off < size; off += 4) {
-            int v = device.readConfig(off, 4);
+            int v;
+            try {
+                v = device.readConfig(off, 4);
+            } catch (PciAccessException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new PciAccessException(a, off, 4, "config read failed while opening", e);
+            }
             for (int k = 0; k < 4; k++) {
                 bytes[off + k] = (byte) (v >>> (8 * k));
             }
@@ -263,13 +270,7 @@ final class CoreDevice implements VirtualDevice {
         int shadowBits = (current >>> shift) & mask;
         int before = (shadowBits & virt) | ((snapshot[i] >>> shift) & constant) | (hw & fromDevice);
 
-        int toShadow = writable & virt;
-        if (toShadow != 0) {
-            int w1c = (t.virtW1c[i] >>> shift) & toShadow;
-            int plain = toShadow & ~w1c;
-            int bits = ((shadowBits & ~plain) | (value & plain)) & ~(value & w1c);
-            shadow.store(i, (current & ~(mask << shift)) | (bits << shift));
-        }
+        // The device first: when its write fails, the device is failed and the shadow keeps no half of the write.
         int toDevice = writable & ~virt;
         if (toDevice != 0) {
             // Bits the guest may not write are written back as read, except device RW1C bits, which get 0
@@ -278,6 +279,13 @@ final class CoreDevice implements VirtualDevice {
             int out = (hw & ~(toDevice | deviceW1c)) | (value & toDevice);
             deviceWrite(offset, size, out);
             trackPowerState(offset, size, out, toDevice);
+        }
+        int toShadow = writable & virt;
+        if (toShadow != 0) {
+            int w1c = (t.virtW1c[i] >>> shift) & toShadow;
+            int plain = toShadow & ~w1c;
+            int bits = ((shadowBits & ~plain) | (value & plain)) & ~(value & w1c);
+            shadow.store(i, (current & ~(mask << shift)) | (bits << shift));
         }
         written(t.layout, offset, size, value, before);
     }
