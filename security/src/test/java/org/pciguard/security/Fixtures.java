@@ -1,0 +1,150 @@
+package org.pciguard.security;
+
+import static org.pciguard.api.regs.PciRegs.CAPABILITY_LIST;
+import static org.pciguard.api.regs.PciRegs.CFG_SPACE_SIZE;
+import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_NORMAL;
+import static org.pciguard.api.regs.PciRegs.STATUS;
+import static org.pciguard.api.regs.PciRegs.STD_HEADER_SIZEOF;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.pciguard.api.access.PciAddress;
+import org.pciguard.api.capability.CapabilitySpace;
+import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.regs.PciRegs.ExtCapHeader;
+import org.pciguard.api.regs.PciRegs.Status;
+import org.pciguard.api.virt.VirtualDevice;
+import org.pciguard.backend.sim.DeviceImage;
+import org.pciguard.backend.sim.SimulatedBackend;
+import org.pciguard.backend.sim.SimulatedDevice;
+import org.pciguard.cap.header.HeaderHandler;
+import org.pciguard.core.CoreRuntime;
+import org.pciguard.walker.DefaultCapabilityWalker;
+
+/**
+ * What every security test builds on: the shipped real dumps, a fresh simulated function per test,
+ * a runtime with every handler bundle this module depends on, and readers of the guest's chains.
+ */
+public final class Fixtures {
+
+    /** The shipped device set (real dumps). */
+    public static final SimulatedBackend SHIPPED = SimulatedBackend.shipped();
+    /** Bytes of VPD the simulated functions get. */
+    private static final int VPD_SIZE = SimulatedBackend.DEFAULT_VPD_SIZE;
+    /** Bound on a guest chain walk: more steps than capabilities fit, so a loop is caught. */
+    private static final int CHAIN_BOUND = 1024;
+
+    private Fixtures() {
+    }
+
+    /** Every shipped function, bridges included. */
+    public static List<DeviceImage> all() {
+        return SHIPPED.devices().stream().map(d -> SHIPPED.image(PciAddress.parse(d.address))).toList();
+    }
+
+    /** Every shipped type-0 function: those a guest may be given (DESIGN.md difference 8). */
+    public static List<DeviceImage> type0() {
+        return SHIPPED.devices().stream().filter(d -> d.headerType == HEADER_TYPE_NORMAL)
+                .map(d -> SHIPPED.image(PciAddress.parse(d.address))).toList();
+    }
+
+    /** The shipped image of a dump file name. */
+    public static DeviceImage named(String source) {
+        return all().stream().filter(i -> i.source().equals(source)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no shipped dump " + source));
+    }
+
+    /** A fresh simulated function of an image, sharing no state with any other test. */
+    public static SimulatedDevice fresh(DeviceImage image) {
+        SimulatedBackend backend = SimulatedBackend.of(List.of(image), VPD_SIZE);
+        return backend.open(PciAddress.parse(backend.devices().get(0).address));
+    }
+
+    /** A fresh simulated function of a shipped dump at bus {@code bus} (so that several can be open at once). */
+    public static SimulatedDevice freshAt(String source, int bus) {
+        DeviceImage i = named(source);
+        return fresh(new DeviceImage(i.source(), new PciAddress(0, bus, 0, 0), i.description(), i.config(), i.bars(),
+                i.warnings()));
+    }
+
+    /** A fresh simulated function of a shipped dump. */
+    public static SimulatedDevice fresh(String source) {
+        return fresh(named(source));
+    }
+
+    /** A runtime with the default walker and every handler bundle of the build, logging to {@code logger}. */
+    public static CoreRuntime runtime(System.Logger logger) {
+        CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), logger);
+        Handlers.registerAll(rt);
+        return rt;
+    }
+
+    /** A runtime with every handler, logging nowhere. */
+    public static CoreRuntime runtime() {
+        return runtime(new RecordingLogger());
+    }
+
+    /** Properties registering a header handler with a ranking. */
+    public static Map<String, Object> headerProperties(int ranking) {
+        return Map.of(CapabilityHandler.CAPABILITY_ID, HeaderHandler.HEADER_ID,
+                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.HEADER.property(),
+                CoreRuntime.SERVICE_RANKING, ranking);
+    }
+
+    /**
+     * The guest's standard chain, followed from the Capabilities Pointer: offsets in order.
+     *
+     * @throws AssertionError when the chain loops, leaves 0x40..0xff or is misaligned
+     */
+    public static List<Integer> guestStandardChain(VirtualDevice v) {
+        List<Integer> chain = new ArrayList<>();
+        if ((v.read(STATUS, 2) & Status.CAP_LIST) == 0) {
+            if (v.read(CAPABILITY_LIST, 1) != 0) {
+                throw new AssertionError(v.address() + ": Capabilities Pointer set without Status.CAP_LIST");
+            }
+            return chain;
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (int p = v.read(CAPABILITY_LIST, 1); p != 0; p = v.read(p + 1, 1)) {
+            if (p < STD_HEADER_SIZEOF || p > CFG_SPACE_SIZE - 2 || (p & 3) != 0 || !seen.add(p)
+                    || chain.size() > CHAIN_BOUND) {
+                throw new AssertionError(v.address() + ": guest standard chain broken at 0x" + Integer.toHexString(p)
+                        + " after " + chain);
+            }
+            chain.add(p);
+        }
+        return chain;
+    }
+
+    /**
+     * The guest's extended chain from 0x100 (empty for a 256-byte space or a zero header; a
+     * placeholder with id 0 at 0x100 is skipped).
+     *
+     * @throws AssertionError when the chain loops or leaves 0x100..0xfff
+     */
+    public static List<Integer> guestExtendedChain(VirtualDevice v) {
+        List<Integer> chain = new ArrayList<>();
+        if (v.configSize() <= CFG_SPACE_SIZE) {
+            return chain;
+        }
+        Set<Integer> seen = new HashSet<>();
+        int p = CFG_SPACE_SIZE;
+        while (p != 0) {
+            if (p < CFG_SPACE_SIZE || p > v.configSize() - 4 || (p & 3) != 0 || !seen.add(p)
+                    || chain.size() > CHAIN_BOUND) {
+                throw new AssertionError(v.address() + ": guest extended chain broken at 0x" + Integer.toHexString(p)
+                        + " after " + chain);
+            }
+            int header = v.read(p, 4);
+            if ((header & ExtCapHeader.ID_MASK) != 0 || p != CFG_SPACE_SIZE) {
+                chain.add(p);
+            }
+            p = header >>> ExtCapHeader.NEXT_SHIFT;
+        }
+        return chain;
+    }
+}

@@ -1,0 +1,33 @@
+package org.pciguard.security;
+
+import java.text.MessageFormat;
+import java.util.List;
+import java.util.ResourceBundle;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A System.Logger that keeps every message, for asserting what was (and how much was) logged. */
+public final class RecordingLogger implements System.Logger {
+
+    /** Every message, {@code LEVEL text}. */
+    public final List<String> messages = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String getName() {
+        return "security-test";
+    }
+
+    @Override
+    public boolean isLoggable(Level level) {
+        return true;
+    }
+
+    @Override
+    public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+        messages.add(level + " " + msg);
+    }
+
+    @Override
+    public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+        messages.add(level + " " + (params == null ? format : MessageFormat.format(format, params)));
+    }
+}
