@@ -90,11 +90,16 @@ final class PciePermissions {
     /**
      * The table of one device's PCI Express capability.
      *
-     * @param length the capability's length (12, 20, 36, 44, 52 or 60 by version and type)
+     * @param length the capability's length (12, 20, 36, 44, 52 or 60 by version and type); a
+     *               shorter one (cut short by the end of config space) is read-only
      * @param flags  the PCI Express Capabilities register
      * @param devcap the Device Capabilities register
      */
     static PermissionTable build(int length, int flags, int devcap) {
+        if (length < Exp.RC_ENDPOINT_SIZEOF_V1) {
+            // Cut short by the end of config space: the core hides such a capability; read-only if shown.
+            return PermissionTable.readOnly(length);
+        }
         int flr = (devcap & Exp.DEVCAP_FLR) != 0 ? Exp.DEVCTL_BCR_FLR : 0;
         PermissionTable.Builder t = PermissionTable.builder(length)
                 .at(CAP_ID, 1).constant(BYTE).because("capability id, fixed; the next pointer is the core's")
