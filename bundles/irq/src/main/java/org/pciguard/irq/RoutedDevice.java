@@ -40,7 +40,8 @@ import org.pciguard.api.regs.PciRegs.Msix;
  * Disable clears. Setting INTx Disable while the line is asserted deasserts it and keeps it pending,
  * as the function still asserts it.</li>
  * <li>An index the device does not have (a vector past the enabled count, an entry past the table) is
- * held on its counter when it fits the kind's range and ignored otherwise; programming values out of
+ * held on its counter when it fits the kind's range and ignored otherwise (so is INTx with an index
+ * other than 0, and an unknown kind); programming values out of
  * range are clamped (vectors to a power of two in 1..32, table size to 0..2048). Nothing throws.</li>
  * </ul>
  * Delivery allocates nothing.
@@ -124,7 +125,7 @@ final class RoutedDevice implements DeviceRoutes {
             raiseMsix(index);
         } else if (kind == InterruptKind.MSI) {
             raiseMsi(index);
-        } else if (kind == InterruptKind.INTX) {
+        } else if (kind == InterruptKind.INTX && index == 0) {
             raiseIntx();
         }
     }
