@@ -6,6 +6,11 @@ import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_NORMAL;
 import static org.pciguard.api.regs.PciRegs.STATUS;
 import static org.pciguard.api.regs.PciRegs.STD_HEADER_SIZEOF;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +23,8 @@ import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.regs.PciRegs.ExtCapHeader;
 import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.api.virt.VirtualDevice;
+import org.pciguard.backend.sim.DeviceFileException;
+import org.pciguard.backend.sim.DeviceFiles;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
@@ -62,6 +69,36 @@ public final class Fixtures {
     public static SimulatedDevice fresh(DeviceImage image) {
         SimulatedBackend backend = SimulatedBackend.of(List.of(image), VPD_SIZE);
         return backend.open(PciAddress.parse(backend.devices().get(0).address));
+    }
+
+    /**
+     * The image a device file holding {@code config} (in {@code lspci -xxxx} form) and the shipped
+     * dump's {@code lspci -vvv} sibling loads to: malformed bytes go through the real loader, which
+     * decides the BARs from the header as it reads it.
+     *
+     * @throws DeviceFileException when the loader refuses the file
+     */
+    public static DeviceImage load(DeviceImage base, byte[] config, String what) throws DeviceFileException {
+        StringBuilder text = new StringBuilder();
+        text.append(base.address().orElse(new PciAddress(0, 0, 0, 0))).append(' ').append(base.description()).append('\n');
+        for (int off = 0; off < config.length; off += 16) {
+            text.append(String.format(config.length > CFG_SPACE_SIZE ? "%03x:" : "%02x:", off));
+            for (int k = 0; k < 16; k++) {
+                text.append(String.format(" %02x", config[off + k] & 0xff));
+            }
+            text.append('\n');
+        }
+        return DeviceFiles.parse(base.source() + " " + what, text.toString(), sibling(base));
+    }
+
+    /** The shipped {@code lspci -vvv} text beside a dump, or null. */
+    public static String sibling(DeviceImage base) {
+        String name = DeviceFiles.siblingOf(Path.of(base.source())).getFileName().toString();
+        try (InputStream in = SimulatedBackend.class.getResourceAsStream("/devices/" + name)) {
+            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A fresh simulated function of a shipped dump at bus {@code bus} (so that several can be open at once). */
