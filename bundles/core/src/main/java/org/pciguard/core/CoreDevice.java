@@ -564,10 +564,10 @@ final class CoreDevice implements VirtualDevice {
 
     /**
      * Carries out a power-state change on the device, through PMCSR, and takes the state the device
-     * reports (it ignores a state it does not support). A function without No_Soft_Reset resets itself
-     * on D3hot to D0 (PM 1.2, 5.4.1): as vfio's save and restore around the transition, the host's
-     * BARs and decode are written back, then the bits the guest had written to the device; the shadow,
-     * the rest of the guest's view, stays as the guest left it.
+     * reports (it ignores a state it does not support), also into the shadow. A function without
+     * No_Soft_Reset resets itself on D3hot to D0 (PM 1.2, 5.4.1): as vfio's save and restore around the
+     * transition, the host's BARs and decode are written back, then the bits the guest had written to
+     * the device; the shadow, the rest of the guest's view, stays as the guest left it.
      */
     private void changePowerState(int to) {
         if (pmcsr < 0 || !deviceWritable) {
@@ -584,6 +584,8 @@ final class CoreDevice implements VirtualDevice {
         deviceWrite(pmcsr, 2, (hw & ~(Pm.CTRL_STATE_MASK | Pm.CTRL_PME_STATUS))
                 | (to & Pm.CTRL_STATE_MASK));
         powerState = deviceRead(pmcsr, 2) & Pm.CTRL_STATE_MASK;
+        // A handler that keeps PowerState virtual shows the guest the state the device took.
+        shadow.set(pmcsr, 1, (shadow.get(pmcsr, 1) & ~Pm.CTRL_STATE_MASK) | powerState);
         if (from == Pm.STATE_D3HOT && powerState == Pm.STATE_D0) {
             if (softReset) {
                 log(Level.INFO, "D3hot to D0 reset the function (No_Soft_Reset clear): restoring the host's BARs"

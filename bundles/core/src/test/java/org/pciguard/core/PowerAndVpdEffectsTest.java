@@ -150,6 +150,24 @@ class PowerAndVpdEffectsTest {
     }
 
     @Test
+    void aVirtualPowerStateShowsTheStateTheDeviceTook() {
+        FakeHandler virtualState = new FakeHandler(c -> PermissionTable.builder(Pm.SIZEOF)
+                .at(Pm.CTRL, 2).virtual(Pm.CTRL_STATE_MASK).writable(Pm.CTRL_STATE_MASK).because("trapped").build());
+        virtualState.onWrite = (c, value) -> {
+            c.setShadow(PMCSR, 1, Pm.STATE_D0);
+            return List.of(new Effect.PowerStateChange(Pm.STATE_D0, value & Pm.CTRL_STATE_MASK));
+        };
+        runtime.addHandler(virtualState, FakeHandler.props("standard", CapId.PM, 10, 4));
+        VirtualDevice v = runtime.open(device(true, 0)); // a function that supports no state but D0
+        v.write(PMCSR, 1, Pm.STATE_D3HOT);
+        assertEquals(Pm.STATE_D0, v.read(PMCSR, 1) & Pm.CTRL_STATE_MASK, "the device stayed in D0");
+        v.close();
+        VirtualDevice w = runtime.open(device(true));
+        w.write(PMCSR, 1, Pm.STATE_D3HOT);
+        assertEquals(Pm.STATE_D3HOT, w.read(PMCSR, 1) & Pm.CTRL_STATE_MASK);
+    }
+
+    @Test
     void aGuestWriteOfPmcsrLeavesTheDevicesPmeStatusAlone() {
         FakeDevice fake = device(true);
         fake.hw(PMCSR, 2, Pm.CTRL_NO_SOFT_RESET | Pm.CTRL_PME_STATUS | Pm.CTRL_PME_ENABLE);
