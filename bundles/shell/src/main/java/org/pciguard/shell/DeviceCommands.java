@@ -1,0 +1,71 @@
+package org.pciguard.shell;
+
+import java.io.IOException;
+import java.util.List;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.pciguard.api.access.PciBackend;
+import org.pciguard.api.capability.CapabilityWalker;
+import org.pciguard.api.virt.VirtualizationRuntime;
+
+/**
+ * {@code pci:list}, {@code pci:caps}, {@code pci:dump}, {@code pci:read}, {@code pci:write} and
+ * {@code pci:close}: the device commands of {@link DeviceShell}, printing to the session.
+ */
+@Component(service = DeviceCommands.class, configurationPid = ShellConfig.PID)
+@Designate(ocd = ShellConfig.class)
+@PciCommand(function = {"list", "caps", "dump", "read", "write", "close"})
+public final class DeviceCommands {
+
+    private final DeviceShell shell;
+
+    /** The backends present; replaced by SCR as they come and go. */
+    @Reference(policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<PciBackend> backends;
+
+    @Activate
+    public DeviceCommands(@Reference CapabilityWalker walker, @Reference VirtualizationRuntime runtime,
+            ShellConfig config) {
+        this.shell = new DeviceShell(walker, runtime, () -> backends, config.backend());
+    }
+
+    @Deactivate
+    void deactivate() {
+        shell.close();
+    }
+
+    /** {@code list [--backend sim|sysfs] [--devices DIR] [--caps]}. */
+    public void list(String... args) throws IOException {
+        shell.list(System.out, args);
+    }
+
+    /** {@code caps DEVICE}. */
+    public void caps(String... args) throws IOException {
+        shell.caps(System.out, args);
+    }
+
+    /** {@code dump DEVICE [--guest | --compare]}. */
+    public void dump(String... args) throws IOException {
+        shell.dump(System.out, args);
+    }
+
+    /** {@code read ADDRESS SIZE OFFSET}. */
+    public void read(String... args) {
+        shell.read(System.out, args);
+    }
+
+    /** {@code write ADDRESS SIZE OFFSET VALUE}. */
+    public void write(String... args) {
+        shell.write(System.out, args);
+    }
+
+    /** {@code close ADDRESS}. */
+    public void close(String... args) {
+        shell.close(System.out, args);
+    }
+}
