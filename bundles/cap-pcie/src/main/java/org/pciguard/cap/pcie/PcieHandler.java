@@ -67,7 +67,7 @@ public final class PcieHandler implements CapabilityHandler {
         }
         // Only a write of 1 to a writable Initiate FLR gets here: the table makes it writable only where FLR capable.
         context.setShadow(devctl, 2, control & ~Exp.DEVCTL_BCR_FLR);
-        LOG.log(Level.INFO, () -> context.address() + ": guest wrote Initiate FLR (" + size + " bytes at 0x"
+        LOG.log(Level.DEBUG, () -> context.address() + ": guest wrote Initiate FLR (" + size + " bytes at 0x"
                 + Integer.toHexString(offset) + ", capability 0x" + Integer.toHexString(CapId.EXP) + " at 0x"
                 + Integer.toHexString(context.capability().offset()) + "): asking the host for a function reset");
         return List.of(new Effect.ResetRequest(ResetKind.FLR));
