@@ -1251,4 +1251,41 @@ public final class PciRegs {
         /** Length of the Power Budgeting capability: 16 bytes. */
         public static final int SIZEOF = 0x10;
     }
+    /** Address Translation Services extended capability, {@code PCI_ATS_*} (PCIe 6.0, 10.5.1). */
+    public static final class Ats {
+        private Ats() {
+        }
+
+        /** ATS Capability, 16 bits at +4, RO (PCIe 6.0, 10.5.1.2). */
+        public static final int CAP = 4;
+        /** ATS Control, 16 bits at +6 (PCIe 6.0, 10.5.1.3). */
+        public static final int CTRL = 6;
+        /** ATS Control bit 15, RW: the function may issue translation requests and use translated addresses. */
+        public static final int CTRL_ENABLE = 0x8000;
+        /** ATS Control bits 4:0, RW: Smallest Translation Unit. */
+        public static final int CTRL_STU = 0x001f;
+    }
+
+    /** Single Root I/O Virtualization extended capability, {@code PCI_SRIOV_*} (PCIe 6.0, 9.3.3). */
+    public static final class Sriov {
+        private Sriov() {
+        }
+
+        /** SR-IOV Capabilities, 32 bits at +4, RO (PCIe 6.0, 9.3.3.2). */
+        public static final int CAP = 4;
+        /** SR-IOV Control, 16 bits at +8 (PCIe 6.0, 9.3.3.3). */
+        public static final int CTRL = 8;
+        /** SR-IOV Control bit 0, RW: VF Enable, the virtual functions exist. */
+        public static final int CTRL_VFE = 0x0001;
+        /** SR-IOV Control bit 1, RW: VF Migration Enable. */
+        public static final int CTRL_VFM = 0x0002;
+        /** SR-IOV Control bit 2, RW: VF Migration Interrupt Enable. */
+        public static final int CTRL_INTR = 0x0004;
+        /** SR-IOV Control bit 3, RW: VF Memory Space Enable, the VFs decode their BARs. */
+        public static final int CTRL_MSE = 0x0008;
+        /** SR-IOV Control bit 4, RW: ARI Capable Hierarchy. */
+        public static final int CTRL_ARI = 0x0010;
+        /** NumVFs, 16 bits at +0x10, RW: the number of VFs enabled with VF Enable (PCIe 6.0, 9.3.3.7). */
+        public static final int NUM_VF = 0x10;
+    }
 }
