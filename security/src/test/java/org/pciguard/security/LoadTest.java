@@ -183,7 +183,9 @@ class LoadTest {
         int mask = o.size() == 4 ? -1 : (1 << (8 * o.size())) - 1;
         int last = -1;
         long lastEpoch = -1;
-        for (int k = 0; k < ITERATIONS; k++) {
+        long start = t.resets.get();
+        // At least ITERATIONS writes, and on until two resets overlapped this writer's run (bounded).
+        for (int k = 0; k < ITERATIONS || t.resets.get() - start < 4 && k < 50 * ITERATIONS; k++) {
             int value = random.nextInt() & mask;
             long e1 = t.resets.get();
             t.v.write(o.offset(), o.size(), value);
