@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 import org.pciguard.api.access.BarInfo;
+import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.BarKind;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.PciAddress;
@@ -35,6 +36,10 @@ import org.pciguard.api.capability.CapabilityWalker;
 import org.pciguard.api.handler.BarRegion;
 import org.pciguard.api.handler.Effect;
 import org.pciguard.api.handler.PermissionTable;
+import org.pciguard.api.irq.DeviceRoutes;
+import org.pciguard.api.irq.InterruptRouter;
+import org.pciguard.api.irq.PendingListener;
+import org.pciguard.api.irq.dto.RouteDTO;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Pm;
@@ -97,6 +102,8 @@ final class CoreDevice implements VirtualDevice {
     private final int pmcsr;
     private final boolean deviceWritable;
     private final Object lock = new Object();
+    /** Hears the router's pending-bit changes; one instance, so that handing it over allocates nothing. */
+    private final PendingListener pendingListener = this::pendingChanged;
 
     /** The tables guest accesses use; null once the device is closed or failed. */
     private volatile Tables tables;
@@ -117,6 +124,9 @@ final class CoreDevice implements VirtualDevice {
     /** The device's dwords holding guest-written device bits, read when it entered D3hot with No_Soft_Reset clear; or null. */
     private int[] savedForSoftReset;
     private int generation;
+    /** The router the interrupts go through, and this device's routes there; null without one. */
+    private InterruptRouter router;
+    private DeviceRoutes routes;
 
     private CoreDevice(CoreRuntime runtime, PhysicalDevice device, DeviceOptions explicitOptions, byte[] bytes,
             CapabilityMap map) {
@@ -191,6 +201,8 @@ final class CoreDevice implements VirtualDevice {
         CapabilityMap map = walker.walk(bytes.clone());
         CoreDevice d = new CoreDevice(runtime, device, explicitOptions, bytes, map);
         synchronized (d.lock) {
+            // Attached first, so that the handlers' initialize programs the routes.
+            d.routeThrough(runtime.interruptRouter());
             d.rebuild();
         }
         return d;
@@ -521,6 +533,10 @@ final class CoreDevice implements VirtualDevice {
         }
         restoreHostState();
         powerState = pmcsr < 0 ? Pm.STATE_D0 : deviceRead(pmcsr, 2) & Pm.CTRL_STATE_MASK;
+        if (routes != null) {
+            // No route survives a reset; the handlers' initialize programs the post-reset state.
+            routes.release();
+        }
         rebuild();
     }
 
@@ -535,12 +551,101 @@ final class CoreDevice implements VirtualDevice {
                 claim(c.region(), slot);
             } else if (e instanceof Effect.PowerStateChange p) {
                 changePowerState(p.to());
-            } else if (e instanceof Effect.InterruptReprogrammed r) {
-                runtime.interruptReprogrammed(this, r.kind(), r.enabled());
+            } else if (e instanceof Effect.InterruptReprogrammed || e instanceof Effect.MsiProgrammed
+                    || e instanceof Effect.MsixControl || e instanceof Effect.MsixEntryProgrammed) {
+                program(e);
             } else if (e instanceof Effect.VpdAccess v) {
                 vpdAccess(v, slot);
             } else if (e instanceof Effect.ResetRequest r) {
                 guestReset(r.kind(), slot, resetAllowed);
+            }
+        }
+    }
+
+    // ---- interrupts --------------------------------------------------------------------------------
+
+    /**
+     * Routes the device's interrupts through {@code next} (null: none) from now on: attaches the
+     * device there and makes its routes the physical device's interrupt listener, then detaches the
+     * previous routes. A router bound under an open device learns the guest's programming as the guest
+     * writes it, or at the next reset. Caller holds the lock.
+     */
+    private void routeThrough(InterruptRouter next) {
+        if (next == router) {
+            return;
+        }
+        DeviceRoutes previous = routes;
+        router = next;
+        routes = next == null ? null : next.attach(address, pendingListener);
+        device.setInterruptListener(routes);
+        if (previous != null) {
+            previous.detach();
+        }
+    }
+
+    /** The runtime's router changed. */
+    void routerChanged(InterruptRouter next) {
+        synchronized (lock) {
+            if (!closed) {
+                routeThrough(next);
+            }
+        }
+    }
+
+    /** Hands a handler's interrupt programming to the router; caller holds the lock. */
+    private void program(Effect e) {
+        DeviceRoutes r = routes;
+        if (r == null) {
+            return;
+        }
+        try {
+            if (e instanceof Effect.InterruptReprogrammed p) {
+                if (p.kind() == InterruptKind.INTX) {
+                    r.intx(p.enabled());
+                }
+            } else if (e instanceof Effect.MsiProgrammed m) {
+                r.msi(m.enabled(), m.address(), m.data(), m.vectors(), m.mask());
+            } else if (e instanceof Effect.MsixControl m) {
+                r.msix(m.enabled(), m.functionMask(), m.tableSize());
+            } else if (e instanceof Effect.MsixEntryProgrammed m) {
+                r.msixEntry(m.entry(), m.address(), m.data(), m.masked());
+            }
+        } catch (RuntimeException x) {
+            log(Level.ERROR, "the interrupt router failed on " + e, x);
+        }
+    }
+
+    /**
+     * The router changed the pending bit of an MSI vector or MSI-X entry: the handler of the MSI or
+     * MSI-X capability reflects it in the guest-visible register, under the lock, with the bit the
+     * routes hold now (notifications of racing threads may arrive out of order).
+     */
+    private void pendingChanged(InterruptKind kind, int index, boolean pending) {
+        if (kind != InterruptKind.MSI && kind != InterruptKind.MSIX) {
+            return;
+        }
+        try {
+            synchronized (lock) {
+                Tables t = tables;
+                DeviceRoutes r = routes;
+                if (t == null || r == null) {
+                    return;
+                }
+                int slot = t.layout.find(CapabilitySpace.STANDARD, kind == InterruptKind.MSI ? CapId.MSI : CapId.MSIX);
+                if (slot < 0 || !t.bindings[slot].active) {
+                    return;
+                }
+                Binding b = t.bindings[slot];
+                boolean now = r.pending(kind, index);
+                try {
+                    b.entry.handler().pendingChanged(b.context, kind, index, now);
+                } catch (RuntimeException | Error e) {
+                    fallBack(slot, b.entry, "pendingChanged", kind + " " + index + (now ? " pending" : " not pending"), e);
+                }
+            }
+        } finally {
+            if (!Thread.holdsLock(lock)) {
+                flushChange();
             }
         }
     }
@@ -1048,6 +1153,7 @@ final class CoreDevice implements VirtualDevice {
             closed = true;
             tables = null;
             regions = NO_REGIONS;
+            routeThrough(null);
         }
         runtime.closed(this);
     }
@@ -1065,6 +1171,7 @@ final class CoreDevice implements VirtualDevice {
             d.failure = failure;
             d.deniedWrites = deniedWrites;
             d.refusedAccesses = refusedAccesses;
+            d.interrupts = routes != null ? routes.snapshot() : new RouteDTO[0];
             d.capabilities = new VirtualCapabilityDTO[layout.caps.size()];
             for (int s = 0; s < layout.caps.size(); s++) {
                 Capability c = layout.capability(s);

@@ -13,13 +13,13 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
-import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.PhysicalDevice;
 import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.capability.CapabilityWalker;
 import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.irq.InterruptRouter;
 import org.pciguard.api.virt.DeviceOptions;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.VirtualizationRuntime;
@@ -68,7 +68,8 @@ public final class CoreRuntime implements VirtualizationRuntime, AutoCloseable {
     /** The handler ranked first per capability; replaced as a whole. */
     private volatile Map<HandlerKey, HandlerEntry> winners = Map.of();
     private volatile LongConsumer changeListener = c -> { };
-    private volatile InterruptProgrammingListener interruptListener;
+    /** Guarded by handlersLock for changes. */
+    private volatile InterruptRouter interruptRouter;
 
     /** A runtime logging to {@code System.getLogger("org.pciguard.core")}. */
     public CoreRuntime(CapabilityWalker walker) {
@@ -224,8 +225,9 @@ public final class CoreRuntime implements VirtualizationRuntime, AutoCloseable {
         synchronized (handlersLock) {
             opening.remove(a);
             devices.put(a, d);
-            // Handlers that changed while the device was being built take over now.
+            // Handlers and a router that changed while the device was being built take over now.
             d.refresh(winners);
+            d.routerChanged(interruptRouter);
         }
         changed();
         return d;
@@ -306,21 +308,33 @@ public final class CoreRuntime implements VirtualizationRuntime, AutoCloseable {
 
     // ---- interrupts, logging ---------------------------------------------------------------
 
-    /** Sets the receiver of {@code InterruptReprogrammed} effects (the interrupt router); null removes it. */
-    public void setInterruptListener(InterruptProgrammingListener listener) {
-        interruptListener = listener;
+    /**
+     * Routes the interrupts of every device, open and opened later, through {@code router} (null: no
+     * routing). At open a device is attached there and its routes become the physical device's
+     * interrupt listener; handler effects program the routes, a reset releases them, close detaches
+     * them. The host acknowledges INTx with {@link InterruptRouter#eoi}.
+     */
+    public void setInterruptRouter(InterruptRouter router) {
+        synchronized (handlersLock) {
+            interruptRouter = router;
+            for (CoreDevice d : devices.values()) {
+                d.routerChanged(router);
+            }
+        }
+        changed();
     }
 
-    void interruptReprogrammed(CoreDevice device, InterruptKind kind, boolean enabled) {
-        InterruptProgrammingListener l = interruptListener;
-        if (l == null) {
-            return;
+    /** Stops routing through {@code router} if it is the current one (DS unbinds after binding a better one). */
+    public void removeInterruptRouter(InterruptRouter router) {
+        synchronized (handlersLock) {
+            if (interruptRouter == router) {
+                setInterruptRouter(null);
+            }
         }
-        try {
-            l.interruptReprogrammed(device, kind, enabled);
-        } catch (RuntimeException e) {
-            logger.log(System.Logger.Level.ERROR, device.address() + ": interrupt listener failed on " + kind, e);
-        }
+    }
+
+    InterruptRouter interruptRouter() {
+        return interruptRouter;
     }
 
     System.Logger logger() {

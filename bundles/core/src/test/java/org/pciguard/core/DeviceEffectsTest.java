@@ -20,7 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.BarKind;
-import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.handler.BarRegion;
@@ -86,7 +85,7 @@ class DeviceEffectsTest {
         };
         vendor.onInitialize = c -> List.of(new Effect.BarRegionClaim(TABLE));
         vendor.onWrite = (c, value) -> value == 0xdead ? List.of(new Effect.ResetRequest(ResetKind.FLR))
-                : value == 0x5151 ? List.of(new Effect.InterruptReprogrammed(InterruptKind.MSI, true)) : CapabilityHandler.NONE;
+                : CapabilityHandler.NONE;
         v = runtime.open(fake);
         fake.clearAccesses();
     }
@@ -309,14 +308,6 @@ class DeviceEffectsTest {
         assertTrue(vndr.quarantined && !vndr.hidden, vndr.toString());
         v.write(SCRATCH, 4, 1);
         assertEquals(0x5ca1ab1e, v.read(SCRATCH, 4));
-    }
-
-    @Test
-    void interruptReprogrammingGoesToTheListener() {
-        List<String> heard = new ArrayList<>();
-        runtime.setInterruptListener((device, kind, enabled) -> heard.add(device.address() + " " + kind + " " + enabled));
-        v.write(SCRATCH, 4, 0x5151);
-        assertEquals(List.of("0000:03:00.0 MSI true"), heard);
     }
 
     @Test

@@ -45,6 +45,7 @@ final class FakeDevice implements PhysicalDevice {
     volatile boolean recording = true;
     final List<ResetKind> resetsDone = new CopyOnWriteArrayList<>();
     boolean writableBackend = true;
+    private volatile DeviceInterruptListener interruptListener;
 
     FakeDevice(PciAddress address, byte[] image) {
         this.address = address;
@@ -235,11 +236,21 @@ final class FakeDevice implements PhysicalDevice {
 
     @Override
     public void setInterruptListener(DeviceInterruptListener listener) {
+        interruptListener = listener;
     }
 
+    /** Tells the listener, whatever the source: the router is what is tested. */
     @Override
     public void raiseInterrupt(InterruptKind kind, int index) {
-        throw new PciAccessException(address, "the fake device raises no interrupts");
+        DeviceInterruptListener l = interruptListener;
+        if (l != null) {
+            l.interrupt(address, kind, index);
+        }
+    }
+
+    /** The interrupt listener the virtualizer set, or null. */
+    DeviceInterruptListener interruptListener() {
+        return interruptListener;
     }
 
     @Override

@@ -26,13 +26,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.capability.CapabilityWalker;
 import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.irq.InterruptRouter;
 import org.pciguard.api.virt.VirtualizationRuntime;
 import org.pciguard.core.CoreRuntime;
 
 /**
  * Runs the {@link CoreRuntime} in OSGi: the walker is a static mandatory reference, capability
- * handlers and device configurations are tracked dynamically and greedily, and the runtime is
- * registered as the {@link VirtualizationRuntime} service.
+ * handlers, device configurations and the interrupt router are tracked dynamically and greedily, and
+ * the runtime is registered as the {@link VirtualizationRuntime} service.
  * <p>
  * The component registers that service itself, through the {@link BundleContext}, rather than with
  * {@code @Component(service = ...)}: {@code service.changecount} must change with the runtime's
@@ -112,6 +113,19 @@ public final class RuntimeComponent {
         Hashtable<String, Object> p = new Hashtable<>();
         p.put(Constants.SERVICE_CHANGECOUNT, runtime.changeCount());
         return p;
+    }
+
+    // ---- interrupt router ----------------------------------------------------------------------
+
+    /** The router of highest rank routes the interrupts of every device; none: no routing. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "unbindRouter")
+    void bindRouter(InterruptRouter router) {
+        runtime.setInterruptRouter(router);
+    }
+
+    void unbindRouter(InterruptRouter router) {
+        runtime.removeInterruptRouter(router);
     }
 
     // ---- capability handlers -------------------------------------------------------------------
