@@ -245,8 +245,8 @@ class PcieConformanceTest {
         device.writeConfig(BASE_ADDRESS_0, 4, hostBar0);
         assertEquals(hostBar0, device.readConfig(BASE_ADDRESS_0, 4));
         int hostDecode = device.readConfig(COMMAND, 2) & (Command.IO | Command.MEMORY);
-        List<String> heard = new ArrayList<>();
-        runtime.setInterruptListener((d, kind, enabled) -> heard.add(kind + (enabled ? " on" : " off")));
+        RecordingRouter router = new RecordingRouter();
+        runtime.setInterruptRouter(router);
 
         VirtualDevice guest = open(device);
         int at = exp(image).offset() + DEVCTL;
@@ -257,7 +257,7 @@ class PcieConformanceTest {
         guest.write(at, 2, guest.read(at, 2) ^ (Exp.DEVCTL_PAYLOAD | Exp.DEVCTL_READRQ) | Exp.DEVCTL_CERE);
         assertEquals(Exp.DEVCTL_CERE, device.readConfig(at, 2) & Exp.DEVCTL_CERE);
         assertFalse(Arrays.equals(atOpen, bytes(guest::read, 0, guest.configSize())));
-        heard.clear();
+        router.heard.clear();
 
         guest.write(at, 2, guest.read(at, 2) | Exp.DEVCTL_BCR_FLR);
 
@@ -266,7 +266,8 @@ class PcieConformanceTest {
         assertEquals(0, device.readConfig(at, 2) & Exp.DEVCTL_CERE, "the function was reset");
         assertEquals(hostBar0, device.readConfig(BASE_ADDRESS_0, 4), "the host's BAR0 is back, not the power-on one");
         assertEquals(hostDecode, device.readConfig(COMMAND, 2) & (Command.IO | Command.MEMORY), "host decode back");
-        assertTrue(heard.contains("INTX on"), "the router hears the initial INTx programming again: " + heard);
+        assertEquals("release", router.heard.get(0), "the reset releases the routes: " + router.heard);
+        assertTrue(router.heard.contains("intx on"), "then the initial INTx programming again: " + router.heard);
     }
 
     @Test
