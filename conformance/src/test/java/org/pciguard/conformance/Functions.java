@@ -4,9 +4,11 @@ import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_NORMAL;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.IntBinaryOperator;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.params.provider.Arguments;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilityMap;
@@ -86,6 +88,32 @@ final class Functions {
     /** The first capability of an id, as the device's chain has it. */
     static Capability capability(DeviceImage image, CapabilitySpace space, int id) {
         return capabilities(image).find(space, id).orElseThrow();
+    }
+
+    /**
+     * The functions on which a freshly opened guest sees a capability of this id (the device has it
+     * and nothing hides it), with the capability as the device's chain has it.
+     */
+    static Stream<Arguments> showing(CapabilitySpace space, int id) {
+        try (CoreRuntime rt = runtime()) {
+            return type0().<Arguments>mapMulti((image, out) -> {
+                Optional<Capability> cap = capabilities(image).find(space, id);
+                if (cap.isPresent() && shows(rt, image, cap.get())) {
+                    out.accept(Arguments.of(image, cap.get()));
+                }
+            }).toList().stream();
+        }
+    }
+
+    /** Whether the guest of a freshly opened function finds the capability, at its offset, in its chain. */
+    static boolean shows(CoreRuntime rt, DeviceImage image, Capability cap) {
+        VirtualDevice guest = rt.open(fresh(image));
+        try {
+            return guestChain(guest).all().stream()
+                    .anyMatch(c -> c.space() == cap.space() && c.id() == cap.id() && c.offset() == cap.offset());
+        } finally {
+            guest.close();
+        }
     }
 
     /** The capabilities a guest finds by walking the config space it reads. */
