@@ -140,7 +140,11 @@ public final class DeviceFiles {
                 if (decodeSeen) {
                     throw new DeviceFileException(display, n, "the header line must come first");
                 }
-                address = PciAddress.parse(header.group(1));
+                try {
+                    address = PciAddress.parse(header.group(1));
+                } catch (IllegalArgumentException e) {
+                    throw new DeviceFileException(display, n, e.getMessage());
+                }
                 description = header.group(2) == null ? "" : header.group(2).strip();
                 continue;
             }
