@@ -14,12 +14,17 @@ import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.capability.CapabilityWalker;
 import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.regs.PciRegs.CapId;
+import org.pciguard.api.regs.PciRegs.ExtCapId;
 import org.pciguard.api.virt.DeviceOptions;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedBackend;
+import org.pciguard.cap.aer.AerHandler;
 import org.pciguard.cap.header.HeaderHandler;
+import org.pciguard.cap.pcie.PcieHandler;
+import org.pciguard.cap.pwr.PwrHandler;
 import org.pciguard.core.CoreRuntime;
 
 /**
@@ -40,7 +45,10 @@ final class GuestView implements AutoCloseable {
 
     /** The stock handlers with the service properties their components declare. */
     private static List<Map.Entry<CapabilityHandler, Map<String, Object>>> stockHandlers() {
-        return List.of(handler(new HeaderHandler(), CapabilitySpace.HEADER, HeaderHandler.HEADER_ID, "org.pciguard.cap.header"));
+        return List.of(handler(new HeaderHandler(), CapabilitySpace.HEADER, HeaderHandler.HEADER_ID, "org.pciguard.cap.header"),
+                handler(new PcieHandler(), CapabilitySpace.STANDARD, CapId.EXP, "org.pciguard.cap.pcie"),
+                handler(new AerHandler(), CapabilitySpace.EXTENDED, ExtCapId.ERR, "org.pciguard.cap.aer"),
+                handler(new PwrHandler(), CapabilitySpace.EXTENDED, ExtCapId.PWR, "org.pciguard.cap.pwr"));
     }
 
     private static Map.Entry<CapabilityHandler, Map<String, Object>> handler(CapabilityHandler h, CapabilitySpace space,
