@@ -86,7 +86,9 @@ public final class MsiHandler implements CapabilityHandler {
         if (programming == 0) {
             return NONE;
         }
-        clampVectors(context, layout, offset, size, value);
+        if (place(cap + Msi.FLAGS, 2, Msi.FLAGS_QSIZE, offset, size) != 0) {
+            clampVectors(context, layout, offset, size, value);
+        }
         if (((context.shadow(offset, size) ^ before) & programming) == 0) {
             return NONE;
         }
