@@ -80,7 +80,12 @@ public sealed interface Effect {
     record MsixEntryProgrammed(int entry, long address, int data, boolean masked) implements Effect {
     }
 
-    /** The handler emulates a region of BAR space from now on. */
+    /**
+     * The handler emulates a region of BAR space from now on. The core carries the claim out after
+     * the hook returns: the region starts as zeros and the handler sets its contents in
+     * {@link CapabilityHandler#regionClaimed}. A region outside an implemented BAR, or overlapping
+     * another claimed region, is refused and logged.
+     */
     record BarRegionClaim(BarRegion region) implements Effect {
     }
 }
