@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 import org.pciguard.api.access.PciAccessException;
@@ -14,6 +15,7 @@ import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.capability.CapabilityWalker;
 import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.irq.InterruptRouter;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.ExtCapId;
 import org.pciguard.api.virt.DeviceOptions;
@@ -26,19 +28,24 @@ import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.cap.pcie.PcieHandler;
 import org.pciguard.cap.pwr.PwrHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.irq.InterruptRouterImpl;
+import org.pciguard.irq.recording.RecordingInterruptController;
 
 /**
  * One device file opened for a guest on the plain classpath: the simulated function, a core runtime
- * with the stock handlers, and the virtual device. (The OSGi host wires the same pieces as services.)
+ * with the stock handlers, an interrupt router whose controller prints each interrupt delivered to the
+ * guest as a replay line, and the virtual device. (The OSGi host wires the same pieces as services.)
  */
 final class GuestView implements AutoCloseable {
 
     private final CoreRuntime runtime;
+    private final InterruptRouter router;
     private final PhysicalDevice device;
     private final VirtualDevice guest;
 
-    private GuestView(CoreRuntime runtime, PhysicalDevice device, VirtualDevice guest) {
+    private GuestView(CoreRuntime runtime, InterruptRouter router, PhysicalDevice device, VirtualDevice guest) {
         this.runtime = runtime;
+        this.router = router;
         this.device = device;
         this.guest = guest;
     }
@@ -58,7 +65,19 @@ final class GuestView implements AutoCloseable {
     }
 
     static GuestView open(DeviceImage image, CapabilityWalker walker, boolean permissive) {
+        return open(image, walker, permissive, line -> { });
+    }
+
+    /**
+     * Opens the device for a guest.
+     *
+     * @param interrupts receives the replay line of each interrupt delivered to the guest
+     *                   ({@code > msi addr=... data=...}, {@code > msix ...}, {@code > intx assert})
+     */
+    static GuestView open(DeviceImage image, CapabilityWalker walker, boolean permissive, Consumer<String> interrupts) {
         CoreRuntime runtime = new CoreRuntime(walker);
+        InterruptRouter router = new InterruptRouterImpl(new RecordingInterruptController(interrupts));
+        runtime.setInterruptRouter(router);
         long id = 1;
         for (var h : stockHandlers()) {
             Map<String, Object> props = new HashMap<>(h.getValue());
@@ -70,7 +89,7 @@ final class GuestView implements AutoCloseable {
         try {
             VirtualDevice guest = runtime.open(device,
                     permissive ? new DeviceOptions(true, Set.of(), Set.of()) : DeviceOptions.DEFAULT);
-            return new GuestView(runtime, device, guest);
+            return new GuestView(runtime, router, device, guest);
         } catch (RuntimeException e) {
             device.close();
             runtime.close();
@@ -124,6 +143,11 @@ final class GuestView implements AutoCloseable {
 
     VirtualDevice guest() {
         return guest;
+    }
+
+    /** The router the guest's interrupts go through (the replay's {@code eoi}). */
+    InterruptRouter router() {
+        return router;
     }
 
     @Override

@@ -128,8 +128,8 @@ public final class Main {
         try (BufferedReader in = script == null
                 ? new BufferedReader(new InputStreamReader(stdin, StandardCharsets.UTF_8))
                 : openScript(script);
-                GuestView view = GuestView.open(image, walker, permissive)) {
-            new Replay(view.guest(), view.device(), out, trace).run(in);
+                GuestView view = GuestView.open(image, walker, permissive, out::println)) {
+            new Replay(view.guest(), view.device(), view.router(), out, trace).run(in);
             return 0;
         } catch (Replay.MalformedLine e) {
             out.flush();

@@ -8,16 +8,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.pciguard.api.access.AccessListener;
+import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.PhysicalDevice;
 import org.pciguard.api.access.ResetKind;
+import org.pciguard.api.irq.InterruptRouter;
 import org.pciguard.api.virt.VirtualDevice;
 
 /**
  * Runs a replay script against one virtual device (DESIGN.md, "The command line"): one operation a
  * line, {@code #} starts a comment, numbers hex with {@code 0x} or decimal. A refused operation
  * prints {@code ! reason} and the script goes on; a malformed line stops it with {@link MalformedLine}.
+ * {@code irq} lines make the simulated function raise an interrupt and {@code eoi} acknowledges INTx at
+ * the router; what reaches the guest is printed by the router's controller ({@code > ...} lines).
  */
 final class Replay {
 
@@ -34,6 +38,7 @@ final class Replay {
 
     private final VirtualDevice guest;
     private final PhysicalDevice device;
+    private final InterruptRouter router;
     private final PrintStream out;
     private final Tracer tracer;
 
@@ -42,9 +47,10 @@ final class Replay {
      *              {@code hr}, {@code hw} and {@code hbr} are not traced: they stand for the hardware, and
      *              their lines would be mixed into those of the guest operations around them
      */
-    Replay(VirtualDevice guest, PhysicalDevice device, PrintStream out, boolean trace) {
+    Replay(VirtualDevice guest, PhysicalDevice device, InterruptRouter router, PrintStream out, boolean trace) {
         this.guest = guest;
         this.device = device;
+        this.router = router;
         this.out = out;
         this.tracer = trace ? new Tracer(out) : null;
         if (trace) {
@@ -143,19 +149,25 @@ final class Replay {
                     throw new MalformedLine(number, line, "irq needs intx, msi N or msix N");
                 }
                 String kind = t[1].toLowerCase(Locale.ROOT);
+                InterruptKind k;
+                int index = 0;
                 if (kind.equals("intx")) {
                     args(number, line, t, 1);
+                    k = InterruptKind.INTX;
                 } else if (kind.equals("msi") || kind.equals("msix")) {
                     args(number, line, t, 2);
-                    number(number, line, t[2]);
+                    // An index past int is no source of any function: the backend refuses it as such.
+                    index = (int) Math.min(number(number, line, t[2]), Integer.MAX_VALUE);
+                    k = kind.equals("msi") ? InterruptKind.MSI : InterruptKind.MSIX;
                 } else {
                     throw new MalformedLine(number, line, "irq needs intx, msi N or msix N");
                 }
-                yield () -> refuse("interrupt delivery is not supported yet");
+                int source = index;
+                yield () -> device.raiseInterrupt(k, source);
             }
             case "eoi" -> {
                 args(number, line, t, 0);
-                yield () -> refuse("interrupt delivery is not supported yet");
+                yield () -> router.eoi(device.address());
             }
             case "reset" -> {
                 args(number, line, t, 1);
@@ -197,10 +209,6 @@ final class Replay {
                     + what + " refused: outside config space");
         }
         return (int) offset;
-    }
-
-    private void refuse(String reason) {
-        out.println("! " + reason);
     }
 
     private void print(String line, long value, int size) {
