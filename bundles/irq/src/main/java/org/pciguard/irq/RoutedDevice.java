@@ -52,8 +52,8 @@ final class RoutedDevice implements DeviceRoutes {
 
     /** Most MSI vectors (PCI 3.0, 6.8.1.3). */
     static final int MSI_VECTORS = Msi.MAX_VECTORS;
-    /** Most MSI-X entries: Table Size is N-1 in 11 bits (PCI 3.0, 6.8.2.3). */
-    static final int MSIX_ENTRIES = Msix.FLAGS_QSIZE + 1;
+    /** Most MSI-X entries (PCI 3.0, 6.8.2.3). */
+    static final int MSIX_ENTRIES = Msix.MAX_ENTRIES;
 
     private static final long[] NO_LONGS = {};
     private static final int[] NO_INTS = {};
