@@ -24,9 +24,13 @@ import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.cap.aer.AerHandler;
+import org.pciguard.cap.af.AfHandler;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.cap.pcie.PcieHandler;
+import org.pciguard.cap.pm.PmHandler;
 import org.pciguard.cap.pwr.PwrHandler;
+import org.pciguard.cap.vendor.VendorHandler;
+import org.pciguard.cap.vpd.VpdHandler;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.irq.InterruptRouterImpl;
 import org.pciguard.irq.recording.RecordingInterruptController;
@@ -55,7 +59,11 @@ final class GuestView implements AutoCloseable {
         return List.of(handler(new HeaderHandler(), CapabilitySpace.HEADER, HeaderHandler.HEADER_ID, "org.pciguard.cap.header"),
                 handler(new PcieHandler(), CapabilitySpace.STANDARD, CapId.EXP, "org.pciguard.cap.pcie"),
                 handler(new AerHandler(), CapabilitySpace.EXTENDED, ExtCapId.ERR, "org.pciguard.cap.aer"),
-                handler(new PwrHandler(), CapabilitySpace.EXTENDED, ExtCapId.PWR, "org.pciguard.cap.pwr"));
+                handler(new PwrHandler(), CapabilitySpace.EXTENDED, ExtCapId.PWR, "org.pciguard.cap.pwr"),
+                handler(new PmHandler(), CapabilitySpace.STANDARD, CapId.PM, "org.pciguard.cap.pm"),
+                handler(new VpdHandler(VpdHandler.MAX_SIZE), CapabilitySpace.STANDARD, CapId.VPD, "org.pciguard.cap.vpd"),
+                handler(new AfHandler(), CapabilitySpace.STANDARD, CapId.AF, "org.pciguard.cap.af"),
+                handler(new VendorHandler(), CapabilitySpace.STANDARD, CapId.VNDR, "org.pciguard.cap.vendor"));
     }
 
     private static Map.Entry<CapabilityHandler, Map<String, Object>> handler(CapabilityHandler h, CapabilitySpace space,

@@ -174,7 +174,7 @@ final class Replay {
                 if (!t[1].equalsIgnoreCase("flr")) {
                     throw new MalformedLine(number, line, "reset needs flr");
                 }
-                yield () -> guest.reset(ResetKind.FLR);
+                yield () -> guest.reset(flr());
             }
             default -> throw new MalformedLine(number, line, "unknown operation '" + t[0] + "'");
         };
@@ -183,6 +183,15 @@ final class Replay {
         } catch (PciAccessException | IllegalArgumentException | IllegalStateException e) {
             out.println("! " + e.getMessage());
         }
+    }
+
+    /**
+     * The function-level reset the device offers: PCIe FLR, or AF FLR where it offers only that; FLR
+     * otherwise, which the device then refuses with its reason.
+     */
+    private ResetKind flr() {
+        return !device.resets().contains(ResetKind.FLR) && device.resets().contains(ResetKind.AF_FLR) ? ResetKind.AF_FLR
+                : ResetKind.FLR;
     }
 
     /** An operation of the script on the device itself: not traced. */

@@ -109,6 +109,16 @@ class ReplayCommandTest {
         assertEquals("r 1 8 = 0x01", replay.lines().get(1));
     }
 
+    /** The 82579 offers no PCIe FLR, only AF FLR: {@code reset flr} uses it. */
+    @Test
+    void resetFlrUsesAfFlrWhereTheFunctionOffersOnlyThat() {
+        Cli replay = Cli.runWithInput("w 1 0xc 0x10\nhr 1 0xc\nreset flr\nhr 1 0xc\nr 1 0xc\n", "replay",
+                "8086-1503-82579v-gbe");
+        assertEquals(0, replay.status(), replay::transcript);
+        assertEquals(List.of("hr 1 0xc = 0x10", "hr 1 0xc = 0x00", "r 1 0xc = 0x00"), replay.lines(),
+                "Cache Line Size back at its power-on value");
+    }
+
     @Test
     void valuesUpToSixtyFourBitsInHexOrDecimal() {
         Cli replay = Cli.runWithInput("w 2 4 2\nbw 0 8 0 18446744073709551615\nbr 0 8 0\nbw 0 8 8 0xFEDCBA9876543210\n"
