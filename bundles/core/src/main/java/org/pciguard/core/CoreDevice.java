@@ -107,6 +107,8 @@ final class CoreDevice implements VirtualDevice {
 
     /** The tables guest accesses use; null once the device is closed or failed. */
     private volatile Tables tables;
+    /** Odd while {@link #rebuild()} runs, raised at its start and end: lock-free reads retry under the lock. */
+    private volatile int rebuilds;
     /** Set when something the runtime snapshot reports changed; the runtime is told after the lock is released. */
     private volatile boolean changePending;
 
@@ -222,8 +224,14 @@ final class CoreDevice implements VirtualDevice {
         int virt = (t.virt[i] >>> shift) & mask;
         int constant = (t.constant[i] >>> shift) & mask;
         if ((mask & ~(virt | constant)) == 0) {
-            // Nothing to read from the device: one load of the shadow, atomic without the lock.
-            return ((shadow.acquire(i) >>> shift) & virt) | ((snapshot[i] >>> shift) & constant);
+            // Nothing to read from the device: one load of the shadow, atomic without the lock, unless a
+            // rebuild (open, reset) ran meanwhile: the shadow then passes through the open-time snapshot,
+            // host BAR addresses included, before the handlers set the guest's values.
+            int before = rebuilds;
+            int value = ((shadow.acquire(i) >>> shift) & virt) | ((snapshot[i] >>> shift) & constant);
+            if ((before & 1) == 0 && rebuilds == before) {
+                return value;
+            }
         }
         try {
             synchronized (lock) {
@@ -232,8 +240,10 @@ final class CoreDevice implements VirtualDevice {
                     throw refuse(offset, size, "config read");
                 }
                 virt = (t.virt[i] >>> shift) & mask;
-                int hw = deviceRead(offset, size);
-                return ((shadow.plain(i) >>> shift) & virt) | (hw & mask & ~virt);
+                constant = (t.constant[i] >>> shift) & mask;
+                int fromDevice = mask & ~(virt | constant);
+                int hw = fromDevice != 0 ? deviceRead(offset, size) : 0;
+                return ((shadow.plain(i) >>> shift) & virt) | ((snapshot[i] >>> shift) & constant) | (hw & fromDevice);
             }
         } finally {
             flushChange();
@@ -864,6 +874,15 @@ final class CoreDevice implements VirtualDevice {
 
     /** Builds the guest view from the snapshot with the current options and handlers. Caller holds the lock. */
     private void rebuild() {
+        rebuilds++;
+        try {
+            build();
+        } finally {
+            rebuilds++;
+        }
+    }
+
+    private void build() {
         DeviceOptions options = explicitOptions != null ? explicitOptions : runtime.configuredOptions(address);
         Map<HandlerKey, HandlerEntry> winners = runtime.winners();
         List<Capability> caps = map.all();
