@@ -2,6 +2,7 @@ package org.pciguard.cap.pm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.api.regs.PciRegs.CAP_LIST_ID;
 import static org.pciguard.api.regs.PciRegs.CAP_LIST_NEXT;
 
@@ -73,7 +74,7 @@ class PmPermissionsTest {
             }
         }
         for (int i = 0; i < Pm.SIZEOF; i++) {
-            assertEquals(true, seen[i], "byte " + i);
+            assertTrue(seen[i], "byte " + i);
         }
     }
 }

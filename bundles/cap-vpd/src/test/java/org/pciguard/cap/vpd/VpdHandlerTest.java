@@ -9,6 +9,7 @@ import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -127,7 +128,7 @@ class VpdHandlerTest {
         assertTrue(t.lines().stream().noneMatch(l -> l.reason().isBlank()));
     }
 
-    private static List<Integer> bytes(java.util.function.IntUnaryOperator mask) {
+    private static List<Integer> bytes(IntUnaryOperator mask) {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < Vpd.SIZEOF; i++) {
             out.add(mask.applyAsInt(i));
