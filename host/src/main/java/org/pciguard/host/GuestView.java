@@ -26,6 +26,8 @@ import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.cap.aer.AerHandler;
 import org.pciguard.cap.af.AfHandler;
 import org.pciguard.cap.header.HeaderHandler;
+import org.pciguard.cap.msi.MsiHandler;
+import org.pciguard.cap.msix.MsixHandler;
 import org.pciguard.cap.pcie.PcieHandler;
 import org.pciguard.cap.pm.PmHandler;
 import org.pciguard.cap.pwr.PwrHandler;
@@ -63,7 +65,9 @@ final class GuestView implements AutoCloseable {
                 handler(new PmHandler(), CapabilitySpace.STANDARD, CapId.PM, "org.pciguard.cap.pm"),
                 handler(new VpdHandler(VpdHandler.MAX_SIZE), CapabilitySpace.STANDARD, CapId.VPD, "org.pciguard.cap.vpd"),
                 handler(new AfHandler(), CapabilitySpace.STANDARD, CapId.AF, "org.pciguard.cap.af"),
-                handler(new VendorHandler(), CapabilitySpace.STANDARD, CapId.VNDR, "org.pciguard.cap.vendor"));
+                handler(new VendorHandler(), CapabilitySpace.STANDARD, CapId.VNDR, "org.pciguard.cap.vendor"),
+                handler(new MsiHandler(), CapabilitySpace.STANDARD, CapId.MSI, "org.pciguard.cap.msi"),
+                handler(new MsixHandler(), CapabilitySpace.STANDARD, CapId.MSIX, "org.pciguard.cap.msix"));
     }
 
     private static Map.Entry<CapabilityHandler, Map<String, Object>> handler(CapabilityHandler h, CapabilitySpace space,
