@@ -38,7 +38,8 @@ class ReplayCommandTest {
             "outside, outside-permissive, 8086-1503-82579v-gbe, --trace --permissive",
             "flr,     flr,     8086-10c9-82576-gbe-sriov, --trace",
             "intx,    intx,    8086-10c9-82576-gbe-sriov, ''",
-            "msix,    msix,    8086-10c9-82576-gbe-sriov, --trace" })
+            "msix,    msix,    8086-10c9-82576-gbe-sriov, --trace",
+            "routes,  routes,  8086-10c9-82576-gbe-sriov, ''" })
     void goldenOutput(String script, String expected, String device, String options) throws IOException {
         List<String> args = new ArrayList<>(List.of("replay", device, "--script", copy(script + ".script").toString()));
         args.addAll(options.isBlank() ? List.of() : List.of(options.split(" ")));
