@@ -587,7 +587,12 @@ final class CoreDevice implements VirtualDevice {
         DeviceRoutes previous = routes;
         router = next;
         routes = next == null ? null : next.attach(address, pendingListener);
-        device.setInterruptListener(routes);
+        try {
+            device.setInterruptListener(routes);
+        } catch (RuntimeException e) {
+            // A backend closed under the device: it raises nothing any more, and closing must go on.
+            log(Level.WARNING, "the backend refused the interrupt listener", e);
+        }
         if (previous != null) {
             previous.detach();
         }

@@ -46,6 +46,8 @@ final class FakeDevice implements PhysicalDevice {
     final List<ResetKind> resetsDone = new CopyOnWriteArrayList<>();
     boolean writableBackend = true;
     private volatile DeviceInterruptListener interruptListener;
+    /** Refuse {@link #setInterruptListener}, as a backend closed under the virtual device may. */
+    volatile boolean refuseInterruptListener;
 
     FakeDevice(PciAddress address, byte[] image) {
         this.address = address;
@@ -236,6 +238,9 @@ final class FakeDevice implements PhysicalDevice {
 
     @Override
     public void setInterruptListener(DeviceInterruptListener listener) {
+        if (refuseInterruptListener) {
+            throw new PciAccessException(address, "the fake device is closed");
+        }
         interruptListener = listener;
     }
 

@@ -308,6 +308,14 @@ class InterruptWiringTest {
     }
 
     @Test
+    void closeGoesOnWhenTheBackendRefusesTheListener() {
+        fake.refuseInterruptListener = true;
+        v.close();
+        assertEquals(0, router.snapshot().length, "detached all the same");
+        assertEquals(1, log.containing("refused the interrupt listener").size(), log.messages.toString());
+    }
+
+    @Test
     void theRouterCanComeAndGoUnderAnOpenDevice() {
         runtime.setInterruptRouter(null);
         assertNull(fake.interruptListener());
