@@ -34,8 +34,12 @@ public final class Main {
             "       pciguard dump DEVICE [--guest]",
             "       pciguard list [--backend sim|sysfs] [--devices DIR]",
             "       pciguard replay DEVICE [--script FILE] [--permissive] [--trace]",
+            "       pciguard shell     (an interactive Gogo session in the OSGi host; commands in scope pci)",
+            "       pciguard demo      (boot, devices and handlers, a hot-installed handler, the runtime DTO)",
             "DEVICE is a device file (lspci -x/-xxx/-xxxx text) or the name of a shipped device",
             "(a file name of `pciguard list`, with or without .lspci).");
+
+    private static final String LOG_FORMAT = "java.util.logging.SimpleFormatter.format";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -47,6 +51,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // The bundles log through System.Logger (java.util.logging here): one line per record.
+        if (System.getProperty(LOG_FORMAT) == null) {
+            System.setProperty(LOG_FORMAT, "pciguard %4$s: %5$s%6$s%n");
+        }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false,
                 StandardCharsets.UTF_8);
         int status = new Main(out, System.err).run(args, System.in);
@@ -67,6 +75,8 @@ public final class Main {
                 case "dump" -> dump(rest);
                 case "list" -> list(rest);
                 case "replay" -> replay(rest, stdin);
+                case "shell" -> shell(rest);
+                case "demo" -> demo(rest);
                 case "help", "--help", "-h" -> {
                     out.println(USAGE);
                     yield 0;
@@ -118,6 +128,37 @@ public final class Main {
                     d.classCode, d.headerType, d.configSize, d.truncated ? " truncated" : "", d.description, d.source);
         }
         return 0;
+    }
+
+    /** An interactive Gogo session in the OSGi host, until {@code exit} stops the framework. */
+    private int shell(List<String> args) throws UsageException {
+        if (!args.isEmpty()) {
+            throw new UsageException("shell takes no argument");
+        }
+        try (Host host = Host.boot(Host.home(), java.util.Set.of(), true)) {
+            host.awaitStop();
+            return 0;
+        } catch (Exception e) {
+            return failed(e);
+        }
+    }
+
+    /** The README's walk through the OSGi host (see {@link Demo}). */
+    private int demo(List<String> args) throws UsageException {
+        if (!args.isEmpty()) {
+            throw new UsageException("demo takes no argument");
+        }
+        try {
+            return new Demo(out, err).run(Host.home());
+        } catch (Exception e) {
+            return failed(e);
+        }
+    }
+
+    private int failed(Exception e) {
+        out.flush();
+        err.println("pciguard: " + e);
+        return 1;
     }
 
     private int replay(List<String> args, java.io.InputStream stdin) throws IOException, UsageException {

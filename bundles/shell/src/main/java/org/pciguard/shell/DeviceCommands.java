@@ -15,9 +15,11 @@ import org.pciguard.api.virt.VirtualizationRuntime;
 
 /**
  * {@code pci:list}, {@code pci:caps}, {@code pci:dump}, {@code pci:read}, {@code pci:write} and
- * {@code pci:close}: the device commands of {@link DeviceShell}, printing to the session.
+ * {@code pci:close}: the device commands of {@link DeviceShell}, printing to the session. Immediate:
+ * the functions {@code read} and {@code write} open stay open between commands, which a delayed
+ * component, deactivated when the shell releases it after each command, would close.
  */
-@Component(service = DeviceCommands.class, configurationPid = ShellConfig.PID)
+@Component(service = DeviceCommands.class, configurationPid = ShellConfig.PID, immediate = true)
 @Designate(ocd = ShellConfig.class)
 @PciCommand(function = {"list", "caps", "dump", "read", "write", "close"})
 public final class DeviceCommands {
