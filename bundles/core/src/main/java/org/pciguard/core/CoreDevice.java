@@ -85,6 +85,8 @@ final class CoreDevice implements VirtualDevice {
     /** Options given to open, or null when they come from the runtime's configuration at each rebuild. */
     private final DeviceOptions explicitOptions;
     private final byte[] snapshotBytes;
+    /** The device's MSI-X table and PBA, never reached by a guest BAR access. */
+    private final MsixGuard msix;
     /** The config space at open, one int per dword; constant bits are served from it. */
     private final int[] snapshot;
     /** The guest-visible virtual copy. */
@@ -143,6 +145,7 @@ final class CoreDevice implements VirtualDevice {
         this.snapshot = Dwords.pack(bytes);
         this.shadow = new Shadow(configSize);
         this.map = map;
+        this.msix = MsixGuard.of(map, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN));
         this.bars = List.copyOf(device.bars());
         for (BarInfo b : bars) {
             if (b.index() < BARS) {
@@ -382,6 +385,7 @@ final class CoreDevice implements VirtualDevice {
                     checkRegionAccess(r, bar, offset, size, false);
                     return r.read(offset, size);
                 }
+                guardMsix(bar, offset, size, "read");
                 try {
                     return device.readBar(bar, offset, size);
                 } catch (PciAccessException e) {
@@ -406,6 +410,7 @@ final class CoreDevice implements VirtualDevice {
                 }
                 Region r = regionAt(bar, offset, size, "write");
                 if (r == null) {
+                    guardMsix(bar, offset, size, "write");
                     try {
                         device.writeBar(bar, offset, size, value);
                     } catch (PciAccessException e) {
@@ -456,6 +461,16 @@ final class CoreDevice implements VirtualDevice {
             reason = "not aligned to its width";
         }
         throw new PciAccessException(address, offset, size, "BAR " + bar + " " + what + " refused: " + reason);
+    }
+
+    /** Refuses an access that no handler emulates and that touches the device's own MSI-X table or PBA. */
+    private void guardMsix(int bar, long offset, int size, String what) {
+        String touched = msix.touched(bar, offset, size);
+        if (touched != null) {
+            refusedAccesses++;
+            throw new PciAccessException(address, offset, size, "BAR " + bar + " " + what + " refused: " + touched
+                    + " is never exposed to a guest (no MSI-X handler emulates it)");
+        }
     }
 
     /** Whether the guest's decode for the BAR is on and the device is not in D3hot (DESIGN.md difference 7). */
@@ -898,6 +913,8 @@ final class CoreDevice implements VirtualDevice {
             if (e != null && !quarantined(s, e)) {
                 hidden[s] = s == 0 ? null : anomaly(s, e);
                 lengths[s] = hidden[s] == null ? length(s, e) : 0;
+            } else if (hidden[s] == null && Layout.needsHandler(caps.get(s))) {
+                hidden[s] = "no handler: a guest never sees this capability raw";
             }
         }
         Layout layout = Layout.build(map, configSize, options, hidden, lengths);

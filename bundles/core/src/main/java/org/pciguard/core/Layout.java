@@ -14,6 +14,7 @@ import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilityKey;
 import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.capability.CapabilitySpace;
+import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.ExtCapHeader;
 import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.api.virt.DeviceOptions;
@@ -93,6 +94,15 @@ final class Layout {
             }
         }
         return reason;
+    }
+
+    /**
+     * Capabilities shown only while a handler serves them: MSI and MSI-X carry the host's interrupt
+     * messages and their enables, which the read-only fallback would show and a guest driver would
+     * try to use (DESIGN.md differences 2 and 3). Without a handler the guest falls back to INTx.
+     */
+    static boolean needsHandler(Capability c) {
+        return c.space() == CapabilitySpace.STANDARD && (c.id() == CapId.MSI || c.id() == CapId.MSIX);
     }
 
     private static String unsafe(CapabilityMap map, List<Capability> caps, short[] owner, int s) {

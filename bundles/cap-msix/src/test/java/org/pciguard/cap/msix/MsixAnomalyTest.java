@@ -3,6 +3,7 @@ package org.pciguard.cap.msix;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.api.regs.PciRegs.CAP_LIST_NEXT;
+import static org.pciguard.api.regs.PciRegs.CAPABILITY_LIST;
 import static org.pciguard.api.regs.PciRegs.COMMAND;
 import static org.pciguard.cap.msix.ShippedMsix.fresh;
 import static org.pciguard.cap.msix.ShippedMsix.image;
@@ -102,10 +103,11 @@ class MsixAnomalyTest {
                     .filter(c -> c.offset == cap.offset()).findFirst().orElseThrow();
             assertTrue(dto.hidden);
             assertEquals("anomaly: MSI-X table (BIR 2, offset 0x0, 160 bytes): BAR 2 is an I/O BAR", dto.hiddenReason);
-            Capability previous = new DefaultCapabilityWalker().walk(image.config()).standard().stream()
-                    .filter(c -> c.next() == cap.offset()).findFirst().orElseThrow();
-            assertEquals(cap.next(), guest.read(previous.offset() + CAP_LIST_NEXT, 1),
-                    "the capability before it points past it");
+            java.util.List<Integer> chain = new java.util.ArrayList<>();
+            for (int p = guest.read(CAPABILITY_LIST, 1); p != 0 && chain.size() < 48; p = guest.read(p + CAP_LIST_NEXT, 1)) {
+                chain.add(p);
+            }
+            assertTrue(!chain.isEmpty() && !chain.contains(cap.offset()), "the guest's chain " + chain + " skips it");
             guest.write(COMMAND, 2, Command.MEMORY);
             device.writeBar(3, 0, 4, 0x5eed);
             assertEquals(0x5eedL, guest.barRead(3, 0, 4), "BAR 3 is the device's: no table emulated");
