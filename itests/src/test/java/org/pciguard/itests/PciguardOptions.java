@@ -33,15 +33,29 @@ final class PciguardOptions {
 
     /** The options of the framework: every bundle installed and started. */
     static Option[] framework() {
+        return framework(java.util.Set.of());
+    }
+
+    /**
+     * The options of the framework without some pciguard bundles, which a test installs itself.
+     *
+     * @param heldBack jar file names in {@value #BUNDLES_DIR} ({@code cap-pm.jar})
+     */
+    static Option[] framework(java.util.Set<String> heldBack) {
         List<Option> options = new ArrayList<>(List.of(
                 junitBundles(),
                 mavenBundle("org.osgi", "org.osgi.util.function").versionAsInProject(),
                 mavenBundle("org.osgi", "org.osgi.util.promise").versionAsInProject(),
                 mavenBundle("org.osgi", "org.osgi.service.component").versionAsInProject(),
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin").versionAsInProject(),
+                mavenBundle("org.osgi", "org.osgi.service.log").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.metatype").versionAsInProject(),
+                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime").versionAsInProject(),
                 mavenBundle("org.apache.felix", "org.apache.felix.scr").versionAsInProject()));
         for (File jar : bundleFiles()) {
-            options.add(bundle(jar.toURI().toString()));
+            if (!heldBack.contains(jar.getName())) {
+                options.add(bundle(jar.toURI().toString()));
+            }
         }
         return options.toArray(Option[]::new);
     }
@@ -58,6 +72,12 @@ final class PciguardOptions {
         }
         Arrays.sort(jars);
         return List.of(jars);
+    }
+
+    /** One pciguard bundle jar of the build, by file name ({@code cap-pm.jar}). */
+    static File bundleFile(String name) {
+        return bundleFiles().stream().filter(f -> f.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + name + " in " + System.getProperty(BUNDLES_DIR)));
     }
 
     /** The Bundle-SymbolicName in a jar's manifest. */
