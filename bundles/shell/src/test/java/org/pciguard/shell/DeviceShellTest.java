@@ -53,7 +53,7 @@ class DeviceShellTest {
         String device = line(out, "[" + I82576 + ".lspci]");
         String caps = out.lines().dropWhile(l -> !l.equals(device)).skip(1).findFirst().orElseThrow();
         // lspci: PM@40, MSI@50, MSI-X@70, Express@a0; AER@100, DSN@140, ARI@150, SR-IOV@160.
-        assertTrue(caps.startsWith("    header@0x0=cap.header PM@0x40=cap.pm MSI@0x50=read-only"), caps);
+        assertTrue(caps.startsWith("    header@0x0=cap.header PM@0x40=cap.pm MSI@0x50=hidden MSI-X@0x70=hidden"), caps);
         String bridge = out.lines().dropWhile(l -> !l.endsWith("[" + BRIDGE + ".lspci]")).skip(1).findFirst()
                 .orElseThrow();
         assertTrue(bridge.contains("not passed through") && bridge.contains("header type 1"), bridge);
@@ -79,7 +79,7 @@ class DeviceShellTest {
     void capsOfAShippedNameMarksWhatTheGuestDoesNotSee() throws Exception {
         assertEquals(String.join("\n",
                 "cap 0x40 id=0x01 len=8 PM",
-                "cap 0x9c id=0x11 len=12 MSI-X",
+                "cap 0x9c id=0x11 len=12 MSI-X hidden",
                 "cap 0x60 id=0x10 len=52 EXP",
                 "ecap 0x100 id=0x000e ver=1 len=8 ARI",
                 "ecap 0x148 id=0x0003 ver=1 len=12 DSN",

@@ -40,7 +40,8 @@ class RuntimeFormatTest {
                     + vendor, lines.get(2));
             assertEquals("device " + a, lines.get(3));
             assertTrue(lines.contains("  standard 0x040 id=0x01 PM served by vendor.pm (service " + vendor + ")"), out);
-            assertTrue(lines.contains("  standard 0x050 id=0x05 MSI read-only fallback"), out);
+            assertTrue(lines.contains("  standard 0x050 id=0x05 MSI hidden (no handler: a guest never sees this capability raw)"), out);
+            assertTrue(lines.contains("  standard 0x0a0 id=0x10 EXP read-only fallback"), out);
             guest.close();
         }
     }
