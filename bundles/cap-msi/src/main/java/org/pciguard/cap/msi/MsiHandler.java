@@ -3,9 +3,12 @@ package org.pciguard.cap.msi;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Component;
 import org.pciguard.api.access.InterruptKind;
+import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.Effect;
@@ -26,10 +29,12 @@ import org.pciguard.cap.msi.MsiPermissions.Layout;
  * <p>
  * Multiple Message Enable above Multiple Message Capable cannot be honoured (the function has fewer
  * vectors): the guest's view is set to Multiple Message Enable = Multiple Message Capable, and the
- * write is logged. This is the fix-up vfio intends (reference 3.9), with the hardware's Capable as
- * the limit; the spec leaves the outcome undefined, and a driver that reads back sees what it got.
+ * write is logged (the first of a device at INFO, the rest at DEBUG). This is the fix-up vfio intends
+ * (reference 3.9), with the hardware's Capable as the limit; the spec leaves the outcome undefined,
+ * and a driver that reads back sees what it got.
  * <p>
- * Keeps no state: everything lives in the core's shadow.
+ * Keeps no device state: everything lives in the core's shadow (it remembers only which devices have had a
+ * clamped Multiple Message Enable logged).
  */
 @Component(service = CapabilityHandler.class)
 @PciCapability(id = CapId.MSI)
@@ -39,6 +44,12 @@ public final class MsiHandler implements CapabilityHandler {
     private static final int QSIZE_SHIFT = Integer.numberOfTrailingZeros(Msi.FLAGS_QSIZE);
 
     private final Logger log;
+    /**
+     * Devices whose guest has had its first Multiple Message Enable above Capable logged at INFO; later ones
+     * log at DEBUG, so a guest repeating the write cannot flood the host's log (SECURITY.md R15). Bounded by
+     * the functions opened.
+     */
+    private final Set<PciAddress> told = ConcurrentHashMap.newKeySet();
 
     /** The DS component. */
     public MsiHandler() {
@@ -106,7 +117,8 @@ public final class MsiHandler implements CapabilityHandler {
         }
         context.setShadow(at, 2, flags & ~Msi.FLAGS_QSIZE | capable << QSIZE_SHIFT);
         Capability c = context.capability();
-        log.log(Level.INFO, () -> context.address() + ": " + c.label() + " (capability id 0x"
+        Level level = told.add(context.address()) ? Level.INFO : Level.DEBUG;
+        log.log(level, () -> context.address() + ": " + c.label() + " (capability id 0x"
                 + Integer.toHexString(c.id()) + "): " + size + "-byte write of 0x" + Integer.toHexString(value)
                 + " at 0x" + Integer.toHexString(offset) + " asks for " + (1 << asked)
                 + " vectors (Multiple Message Enable " + asked + "), the function has " + (1 << capable)

@@ -160,6 +160,17 @@ class MsiHandlerTest {
         assertEquals(List.of(new MsiProgrammed(false, 0, 0, 1, 0)), handler.take());
     }
 
+    /** A guest repeating the write cannot flood the host's log: the first clamp of a device at INFO, the rest at DEBUG. */
+    @Test
+    void onlyTheFirstClampOfADeviceIsLoggedAtInfo() {
+        open(MASK_64);
+        for (int k = 0; k < 100; k++) {
+            guest.write(cap + Msi.FLAGS, 2, Msi.FLAGS_QSIZE);
+        }
+        assertEquals(1, log.messages.stream().filter(m -> m.startsWith("INFO ")).count(), log.messages.toString());
+        assertEquals(99, log.messages.stream().filter(m -> m.startsWith("DEBUG ") && m.contains("128 vectors")).count());
+    }
+
     @Test
     void multipleMessageEnableWithinCapableIsKept() {
         open(MASK_32);

@@ -3,8 +3,11 @@ package org.pciguard.cap.pm;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Component;
+import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.Effect;
 import org.pciguard.api.handler.HandlerContext;
@@ -30,13 +33,21 @@ import org.pciguard.api.regs.PciRegs.Pm;
  * of the guest's view: its BARs, decode, MSI programming) stays as the guest left it, as vfio restores
  * the saved state around that transition.
  * <p>
- * Keeps no state: everything lives in the core's shadow and on the device.
+ * Keeps no device state: everything lives in the core's shadow and on the device (it remembers only which
+ * devices have had a refused power-state change logged).
  */
 @Component(service = CapabilityHandler.class)
 @PciCapability(id = CapId.PM)
 public final class PmHandler implements CapabilityHandler {
 
     private static final Logger LOG = System.getLogger(PmHandler.class.getName());
+
+    /**
+     * Devices whose guest has had its first refused power-state change logged at INFO; later ones log at
+     * DEBUG, so a guest repeating the write cannot flood the host's log (SECURITY.md R15). Bounded by the
+     * functions opened.
+     */
+    private final Set<PciAddress> told = ConcurrentHashMap.newKeySet();
 
     @Override
     public PermissionTable permissions(HandlerContext context) {
@@ -70,7 +81,8 @@ public final class PmHandler implements CapabilityHandler {
         }
         String refused = refusal(context.snapshot(cap + Pm.PMC, 2), from, to);
         if (refused != null) {
-            LOG.log(Level.INFO, () -> context.address() + ": " + size + "-byte write of 0x" + Integer.toHexString(value)
+            Level level = told.add(context.address()) ? Level.INFO : Level.DEBUG;
+            LOG.log(level, () -> context.address() + ": " + size + "-byte write of 0x" + Integer.toHexString(value)
                     + " at 0x" + Integer.toHexString(offset) + " (capability id 0x" + Integer.toHexString(CapId.PM)
                     + " at 0x" + Integer.toHexString(cap) + "): D" + from + " to D" + to + " not carried out, " + refused);
             return NONE;
