@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.InterruptKind;
@@ -74,6 +75,10 @@ final class CoreDevice implements VirtualDevice {
     /** First and longest pause between two polls of the VPD F flag (Linux: 10 us growing to 1 ms). */
     private static final long VPD_FIRST_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
     private static final long VPD_LAST_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Handler reports logged per slot before the limit starts (HandlerContext.report). */
+    private static final long REPORTS_LOGGED_FIRST = 10;
+    /** After the first ones, one handler report in this many is logged. */
+    private static final long REPORTS_LOGGED_EVERY = 1_000;
 
     private final CoreRuntime runtime;
     private final PhysicalDevice device;
@@ -121,6 +126,9 @@ final class CoreDevice implements VirtualDevice {
     private long deniedWrites;
     private long refusedAccesses;
     private final long[] deniedPerSlot;
+    /** Per slot: reports of its handler, and those of them not logged. */
+    private final long[] reportsPerSlot;
+    private final long[] suppressedPerSlot;
     private final HandlerEntry[] quarantinedEntry;
     private final String[] quarantineReason;
     private Region[] regions = NO_REGIONS;
@@ -164,6 +172,8 @@ final class CoreDevice implements VirtualDevice {
         deviceWritable = device.writable();
         int slots = map.all().size();
         deniedPerSlot = new long[slots];
+        reportsPerSlot = new long[slots];
+        suppressedPerSlot = new long[slots];
         quarantinedEntry = new HandlerEntry[slots];
         quarantineReason = new String[slots];
     }
@@ -1171,6 +1181,35 @@ final class CoreDevice implements VirtualDevice {
         runtime.logger().log(level, address + ": " + message, e);
     }
 
+    /**
+     * A guest-caused event the handler of the slot reports: logged with the device and capability,
+     * limited per slot (the first ones, then one in every {@value #REPORTS_LOGGED_EVERY} with the count
+     * suppressed). A suppressed report is only counted: nothing allocated, the supplier not called.
+     */
+    void report(int slot, Level level, Supplier<String> message) {
+        long suppressed;
+        synchronized (lock) {
+            long n = ++reportsPerSlot[slot];
+            if (n > REPORTS_LOGGED_FIRST && (n - REPORTS_LOGGED_FIRST) % REPORTS_LOGGED_EVERY != 0) {
+                suppressedPerSlot[slot]++;
+                return;
+            }
+            suppressed = suppressedPerSlot[slot];
+        }
+        System.Logger logger = runtime.logger();
+        if (!logger.isLoggable(level)) {
+            return;
+        }
+        Capability c = map.all().get(slot);
+        String line = address + ": " + c.label() + " (capability id 0x" + Integer.toHexString(c.id()) + "): "
+                + message.get();
+        if (suppressed > 0) {
+            line += " [" + (REPORTS_LOGGED_EVERY - 1) + " similar reports suppressed since the last one logged, "
+                    + suppressed + " in all]";
+        }
+        logger.log(level, line);
+    }
+
     DeviceDTO identity() {
         return identity;
     }
@@ -1231,6 +1270,7 @@ final class CoreDevice implements VirtualDevice {
                 v.quarantined = b.quarantined;
                 v.quarantineReason = b.quarantined ? quarantineReason[s] : null;
                 v.deniedWrites = deniedPerSlot[s];
+                v.suppressedReports = suppressedPerSlot[s];
                 d.capabilities[s] = v;
             }
             return d;

@@ -1,6 +1,9 @@
 package org.pciguard.core;
 
+import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.PciAddress;
@@ -97,6 +100,11 @@ final class DeviceContext implements HandlerContext {
     @Override
     public void setRegion(BarRegion region, long offset, int size, long value) {
         device.region(region, offset, size).write(offset, size, value);
+    }
+
+    @Override
+    public void report(Level level, Supplier<String> message) {
+        device.report(slot, Objects.requireNonNull(level, "level"), Objects.requireNonNull(message, "message"));
     }
 
     private void check(int offset, int size) {

@@ -1,6 +1,8 @@
 package org.pciguard.api.handler;
 
+import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.osgi.annotation.versioning.ProviderType;
 import org.pciguard.api.access.BarInfo;
@@ -63,4 +65,23 @@ public interface HandlerContext {
 
     /** Changes the shadow of a claimed BAR region. */
     void setRegion(BarRegion region, long offset, int size, long value);
+
+    /**
+     * Logs an event a guest access caused: a write the handler cannot honour (more vectors than the
+     * function has, a VPD address past the end, a power state the function lacks), or a request it
+     * carries out on the guest's behalf. A guest can cause these at will, so a handler never logs
+     * them itself (a burst of guest writes would flood the host's log, as in Xen's XSA-130).
+     * <p>
+     * The core prefixes the device address and the capability (label and id), and limits such lines
+     * per device and capability: the first 10 are logged, then one in every 1,000 with the count of
+     * those suppressed; the supplier is not called for suppressed lines. Every report counts towards
+     * the limit, whether or not the host's logger prints its level; the suppressed ones are counted
+     * in {@link org.pciguard.api.virt.dto.VirtualCapabilityDTO#suppressedReports}. The
+     * message names the offset and width of the access and what was done; the device and the
+     * capability come from the prefix.
+     *
+     * @param level   the level of the line
+     * @param message builds the message, called only when the line is logged
+     */
+    void report(Level level, Supplier<String> message);
 }

@@ -30,4 +30,10 @@ public class VirtualCapabilityDTO extends DTO {
     public String quarantineReason;
     /** Guest writes into this capability that were dropped. */
     public long deniedWrites;
+    /**
+     * Reports of guest-caused events by its handler
+     * ({@link org.pciguard.api.handler.HandlerContext#report HandlerContext.report}) that the core
+     * did not log because of the per-capability limit, since the device was opened.
+     */
+    public long suppressedReports;
 }
