@@ -20,6 +20,7 @@ import java.util.Set;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.irq.InterruptRouter;
 import org.pciguard.api.regs.PciRegs.ExtCapHeader;
 import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.api.virt.VirtualDevice;
@@ -30,11 +31,14 @@ import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.irq.InterruptRouterImpl;
+import org.pciguard.irq.recording.RecordingInterruptController;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
  * What every security test builds on: the shipped real dumps, a fresh simulated function per test,
- * a runtime with every handler bundle this module depends on, and readers of the guest's chains.
+ * a runtime with every handler bundle this module depends on and the interrupt router, and readers of
+ * the guest's chains.
  */
 public final class Fixtures {
 
@@ -113,11 +117,20 @@ public final class Fixtures {
         return fresh(named(source));
     }
 
-    /** A runtime with the default walker and every handler bundle of the build, logging to {@code logger}. */
-    public static CoreRuntime runtime(System.Logger logger) {
+    /**
+     * A runtime as a host wires it: the default walker, every handler bundle of the build, and
+     * interrupts routed through {@code router}; logging to {@code logger}.
+     */
+    public static CoreRuntime runtime(System.Logger logger, InterruptRouter router) {
         CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), logger);
+        rt.setInterruptRouter(router);
         Handlers.registerAll(rt);
         return rt;
+    }
+
+    /** A runtime with every handler and a router delivering to a recording controller, logging to {@code logger}. */
+    public static CoreRuntime runtime(System.Logger logger) {
+        return runtime(logger, new InterruptRouterImpl(new RecordingInterruptController()));
     }
 
     /** A runtime with every handler, logging nowhere. */

@@ -8,10 +8,15 @@ import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.ExtCapId;
 import org.pciguard.cap.aer.AerHandler;
+import org.pciguard.cap.af.AfHandler;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.cap.msi.MsiHandler;
+import org.pciguard.cap.msix.MsixHandler;
 import org.pciguard.cap.pcie.PcieHandler;
+import org.pciguard.cap.pm.PmHandler;
 import org.pciguard.cap.pwr.PwrHandler;
+import org.pciguard.cap.vendor.VendorHandler;
+import org.pciguard.cap.vpd.VpdHandler;
 import org.pciguard.core.CoreRuntime;
 
 /** Every capability handler bundle of the build, registered as the OSGi framework would. */
@@ -28,12 +33,17 @@ final class Handlers {
     private Handlers() {
     }
 
-    /** One instance of every handler bundle this module depends on. */
+    /** One instance of every handler bundle this module depends on, each configured as its component's defaults. */
     static List<Registered> all() {
         return List.of(
                 new Registered(new HeaderHandler(), CapabilitySpace.HEADER, HeaderHandler.HEADER_ID),
-                new Registered(new PcieHandler(), CapabilitySpace.STANDARD, CapId.EXP),
+                new Registered(new PmHandler(), CapabilitySpace.STANDARD, CapId.PM),
+                new Registered(new VpdHandler(VpdHandler.MAX_SIZE), CapabilitySpace.STANDARD, CapId.VPD),
                 new Registered(new MsiHandler(), CapabilitySpace.STANDARD, CapId.MSI),
+                new Registered(new VendorHandler(), CapabilitySpace.STANDARD, CapId.VNDR),
+                new Registered(new PcieHandler(), CapabilitySpace.STANDARD, CapId.EXP),
+                new Registered(new MsixHandler(), CapabilitySpace.STANDARD, CapId.MSIX),
+                new Registered(new AfHandler(), CapabilitySpace.STANDARD, CapId.AF),
                 new Registered(new AerHandler(), CapabilitySpace.EXTENDED, ExtCapId.ERR),
                 new Registered(new PwrHandler(), CapabilitySpace.EXTENDED, ExtCapId.PWR));
     }

@@ -3,7 +3,10 @@ package org.pciguard.security.advisory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -11,42 +14,75 @@ import java.util.logging.Logger;
 
 import org.junit.jupiter.api.Test;
 import org.pciguard.api.access.PciAccessException;
+import org.pciguard.api.capability.CapabilitySpace;
+import org.pciguard.api.regs.PciRegs.Af;
+import org.pciguard.api.regs.PciRegs.CapId;
+import org.pciguard.api.regs.PciRegs.Msi;
+import org.pciguard.api.regs.PciRegs.Pm;
+import org.pciguard.api.regs.PciRegs.Vpd;
+import org.pciguard.backend.sim.DeviceFileException;
+import org.pciguard.backend.sim.DeviceImage;
+import org.pciguard.security.Bytes;
+import org.pciguard.security.Fixtures;
+import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
  * XSA-130 (QEMU CVE-2015-4105), "Guest triggerable qemu MSI-X pass-through error messages": every
  * guest access QEMU disliked logged a message, so a guest could fill the host's disk with logs. (The
  * same flood, of WARN messages, is part of XSA-157.) pciguard (SECURITY.md R15): denied writes and
  * refused accesses are counted, never logged one by one; a guest hammering read-only, hidden and
- * out-of-range registers leaves the host's log as it found it.
+ * out-of-range registers leaves the host's log as it found it; a guest repeating a write that a
+ * handler reports (a VPD transfer past the VPD size, a refused power state, an Initiate FLR the
+ * function does not offer, more MSI vectors than it has) is reported once per device, the rest at
+ * DEBUG.
  */
 class Xsa130Test {
 
     private static final String DEVICE = "10ec-8168-rtl8111-gbe.lspci";
+    /** Intel 82576: PM without D1 and D2. */
+    private static final String NO_D1 = "8086-10c9-82576-gbe-sriov.lspci";
+    /** Intel 82579: an AF capability, here with FLR taken out of its AF Capabilities. */
+    private static final String AF = "8086-1503-82579v-gbe.lspci";
     private static final int ACCESSES = 20_000;
+    private static final int REPEATS = 1000;
+    /** Where the handler bundles log ({@code System.getLogger(class name)}). */
+    private static final String HANDLERS = "org.pciguard.cap";
+
+    /** Counts the records published to the root logger, per logger name, at or above a level. */
+    private static final class LogCounter extends Handler implements AutoCloseable {
+        private final Level least;
+        final Map<String, Integer> counted = new TreeMap<>();
+
+        LogCounter(Level least) {
+            this.least = least;
+            Logger.getLogger("").addHandler(this);
+        }
+
+        @Override
+        public synchronized void publish(LogRecord r) {
+            if (r.getLevel().intValue() >= least.intValue()) {
+                counted.merge(r.getLoggerName() + " " + r.getLevel(), 1, Integer::sum);
+            }
+        }
+
+        synchronized int total() {
+            return counted.values().stream().mapToInt(Integer::intValue).sum();
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            Logger.getLogger("").removeHandler(this);
+        }
+    }
 
     @Test
     void xsa130_aGuestHammeringDeniedAndRefusedAccessesDoesNotFloodTheHostLog() {
         Scenario s = new Scenario(DEVICE);
-        Logger root = Logger.getLogger("");
-        int[] published = new int[1];
-        Handler counter = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
-                    published[0]++;
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        root.addHandler(counter);
-        try {
+        try (LogCounter published = new LogCounter(Level.WARNING)) {
             Random random = new Random(130);
             int refused = 0;
             for (int k = 0; k < ACCESSES; k++) {
@@ -62,10 +98,55 @@ class Xsa130Test {
             assertEquals(ACCESSES, refused);
             assertTrue(s.runtime.snapshot().devices[0].deniedWrites > ACCESSES / 2, "the denied writes are counted");
             assertEquals(ACCESSES, s.runtime.snapshot().devices[0].refusedAccesses, "the refusals are counted");
-        } finally {
-            root.removeHandler(counter);
+            // The random writes reach VPD Address too: a transfer past the VPD size is reported once for the device.
+            assertTrue(published.total() <= 1, "no handler logged a warning per guest access: " + published.counted);
         }
         assertEquals(0, s.log.messages.size(), "the core logged nothing: " + s.log.messages.stream().limit(3).toList());
-        assertEquals(0, published[0], "no handler logged a warning per guest access");
+    }
+
+    @Test
+    void xsa130_writesAHandlerReportsAreLoggedOncePerDeviceTheRestAtDebug() throws DeviceFileException {
+        Logger handlers = Logger.getLogger(HANDLERS);
+        Level was = handlers.getLevel();
+        handlers.setLevel(Level.ALL);
+        try (LogCounter published = new LogCounter(Level.ALL)) {
+            Scenario rtl = new Scenario(DEVICE);
+            int vpd = rtl.capability(CapabilitySpace.STANDARD, CapId.VPD).offset() + Vpd.ADDR;
+            int msi = rtl.capability(CapabilitySpace.STANDARD, CapId.MSI).offset() + Msi.FLAGS;
+            Scenario noD1 = new Scenario(NO_D1);
+            int pmcsr = noD1.capability(CapabilitySpace.STANDARD, CapId.PM).offset() + Pm.CTRL;
+            Scenario af = new Scenario(withoutAfFlr());
+            int afControl = af.capability(CapabilitySpace.STANDARD, CapId.AF).offset() + Af.CTRL;
+            for (int k = 0; k < REPEATS; k++) {
+                // A VPD read of the last bytes of the 15-bit address space: four bytes past the VPD size.
+                rtl.guest.write(vpd, 2, Vpd.ADDR_MASK - 2);
+                // Multiple Message Enable 7 (128 vectors) on a function with one.
+                rtl.guest.write(msi, 2, Msi.FLAGS_QSIZE);
+                noD1.guest.write(pmcsr, 2, Pm.STATE_D1);
+                af.guest.write(afControl, 1, Af.CTRL_FLR);
+            }
+            for (String handler : List.of("vpd.VpdHandler", "msi.MsiHandler", "pm.PmHandler", "af.AfHandler")) {
+                String logger = HANDLERS + "." + handler;
+                Level first = handler.startsWith("vpd") ? Level.WARNING : Level.INFO;
+                assertEquals(1, published.counted.getOrDefault(logger + " " + first, 0), logger + ": " + published.counted);
+                assertEquals(REPEATS - 1, published.counted.getOrDefault(logger + " " + Level.FINE, 0),
+                        logger + " reports the rest at DEBUG: " + published.counted);
+            }
+            for (Scenario s : List.of(rtl, noD1, af)) {
+                assertEquals(List.of(), s.log.messages, "the core logged nothing");
+            }
+        } finally {
+            handlers.setLevel(was);
+        }
+    }
+
+    /** The 82579 with FLR cleared in its AF Capabilities: Initiate FLR is ignored and reported. */
+    private static DeviceImage withoutAfFlr() throws DeviceFileException {
+        DeviceImage base = Fixtures.named(AF);
+        byte[] config = base.config();
+        int cap = new DefaultCapabilityWalker().walk(config).find(CapabilitySpace.STANDARD, CapId.AF).orElseThrow()
+                .offset() + Af.CAP;
+        Bytes.set(config, cap, 1, Bytes.get(config, cap, 1) & ~Af.CAP_FLR);
+        return Fixtures.load(base, config, "AF without FLR");
     }
 }
