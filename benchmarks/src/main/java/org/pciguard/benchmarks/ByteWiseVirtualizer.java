@@ -1,9 +1,11 @@
 package org.pciguard.benchmarks;
 
+import java.lang.System.Logger.Level;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.PciAddress;
@@ -210,6 +212,11 @@ final class ByteWiseVirtualizer {
         @Override
         public void setRegion(BarRegion region, long offset, int size, long value) {
             throw refused("setRegion");
+        }
+
+        @Override
+        public void report(Level level, Supplier<String> message) {
+            throw refused("report");
         }
 
         private UnsupportedOperationException refused(String what) {

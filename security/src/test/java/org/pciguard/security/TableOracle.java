@@ -1,6 +1,8 @@
 package org.pciguard.security;
 
+import java.lang.System.Logger.Level;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.PciAddress;
@@ -110,6 +112,11 @@ final class TableOracle {
 
         @Override
         public void setRegion(BarRegion region, long offset, int size, long value) {
+            throw new UnsupportedOperationException("the oracle only asks for tables");
+        }
+
+        @Override
+        public void report(Level level, Supplier<String> message) {
             throw new UnsupportedOperationException("the oracle only asks for tables");
         }
     }

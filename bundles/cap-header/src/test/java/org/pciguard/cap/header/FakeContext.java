@@ -2,7 +2,10 @@ package org.pciguard.cap.header;
 
 import static org.pciguard.api.regs.PciRegs.STD_HEADER_SIZEOF;
 
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.PciAddress;
@@ -28,6 +31,8 @@ final class FakeContext implements HandlerContext {
     private final List<BarInfo> bars;
     /** What the backend reports of the function; tests set the ids of a VF here. */
     final DeviceDTO identity = new DeviceDTO();
+    /** Every {@link #report} line, {@code LEVEL message}, in order. */
+    final List<String> reports = new ArrayList<>();
 
     FakeContext(byte[] config, List<BarInfo> bars) {
         this.snapshot = config.clone();
@@ -116,5 +121,10 @@ final class FakeContext implements HandlerContext {
     @Override
     public void setRegion(BarRegion region, long offset, int size, long value) {
         throw new UnsupportedOperationException("the header claims no BAR region");
+    }
+
+    @Override
+    public void report(Level level, Supplier<String> message) {
+        reports.add(level + " " + message.get());
     }
 }
