@@ -87,6 +87,10 @@ public final class Host implements AutoCloseable {
      */
     public static Host boot(Path home, Set<String> heldBack, boolean console) throws Exception {
         long start = System.nanoTime();
+        // The bundles log through System.Logger to java.util.logging. Its console handler takes System.err
+        // when first used: make that the process's stderr now, before the Gogo runtime replaces System.err
+        // with the per-session stream, so log records never mix into a command's error output.
+        java.util.logging.Logger.getLogger("").getHandlers();
         Path storage = Files.createTempDirectory("pciguard-felix");
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());

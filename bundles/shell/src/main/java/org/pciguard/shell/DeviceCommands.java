@@ -1,27 +1,37 @@
 package org.pciguard.shell;
 
 import java.io.IOException;
+import java.text.ParseException;
+import java.util.Hashtable;
 import java.util.List;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceRegistration;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.pciguard.api.access.PciBackend;
 import org.pciguard.api.capability.CapabilityWalker;
+import org.pciguard.api.irq.GuestInterruptController;
+import org.pciguard.api.irq.InterruptRouter;
 import org.pciguard.api.virt.VirtualizationRuntime;
 
 /**
- * {@code pci:list}, {@code pci:caps}, {@code pci:dump}, {@code pci:read}, {@code pci:write} and
- * {@code pci:close}: the device commands of {@link DeviceShell}, printing to the session. Immediate:
+ * {@code pci:list}, {@code pci:caps}, {@code pci:dump}, {@code pci:replay}, {@code pci:read},
+ * {@code pci:write} and {@code pci:close}: the device commands of {@link DeviceShell}, printing to the session. Immediate:
  * the functions {@code read} and {@code write} open stay open between commands, which a delayed
  * component, deactivated when the shell releases it after each command, would close.
  */
 @Component(service = DeviceCommands.class, configurationPid = ShellConfig.PID, immediate = true)
 @Designate(ocd = ShellConfig.class)
-@PciCommand(function = {"list", "caps", "dump", "read", "write", "close"})
+@PciCommand(function = {"list", "caps", "dump", "read", "write", "close", "replay"})
 public final class DeviceCommands {
 
     private final DeviceShell shell;
@@ -30,10 +40,21 @@ public final class DeviceCommands {
     @Reference(policyOption = ReferencePolicyOption.GREEDY)
     private volatile List<PciBackend> backends;
 
+    /** The interrupt router, when its bundle runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile InterruptRouter router;
+
     @Activate
     public DeviceCommands(@Reference CapabilityWalker walker, @Reference VirtualizationRuntime runtime,
-            ShellConfig config) {
-        this.shell = new DeviceShell(walker, runtime, () -> backends, config.backend());
+            ShellConfig config, BundleContext context) {
+        this.shell = new DeviceShell(walker, runtime, () -> backends, () -> router, controller -> {
+            Hashtable<String, Object> props = new Hashtable<>();
+            props.put(Constants.SERVICE_RANKING, Integer.MAX_VALUE);
+            ServiceRegistration<GuestInterruptController> r = context.registerService(GuestInterruptController.class,
+                    controller, props);
+            return r::unregister;
+        }, config.backend());
     }
 
     @Deactivate
@@ -54,6 +75,11 @@ public final class DeviceCommands {
     /** {@code dump DEVICE [--guest | --compare]}. */
     public void dump(String... args) throws IOException {
         shell.dump(System.out, args);
+    }
+
+    /** {@code replay DEVICE [--script FILE] [--permissive] [--trace]}, the script from the session's input by default. */
+    public void replay(String... args) throws IOException, ParseException {
+        shell.replay(System.in, System.out, args);
     }
 
     /** {@code read ADDRESS SIZE OFFSET}. */

@@ -1,14 +1,20 @@
 package org.pciguard.shell;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -16,6 +22,7 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
+import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.PciBackend;
@@ -24,10 +31,14 @@ import org.pciguard.api.access.dto.DeviceDTO;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.capability.CapabilityWalker;
+import org.pciguard.api.irq.GuestInterruptController;
+import org.pciguard.api.irq.InterruptRouter;
+import org.pciguard.api.virt.DeviceOptions;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.VirtualizationRuntime;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.api.virt.dto.VirtualDeviceDTO;
+import org.pciguard.irq.recording.RecordingInterruptController;
 
 /**
  * The device commands, free of OSGi: {@link DeviceCommands} runs them in the shell, tests construct
@@ -42,13 +53,23 @@ final class DeviceShell implements AutoCloseable {
     static final String SIM = "sim";
     private static final String LIST_LINE = "%s %04x:%04x class=%06x type=%d cfg=%d%s %s [%s]%n";
     private static final String BUNDLE_PREFIX = "org.pciguard.";
+    /** {@code --permissive}: vfio's raw access to bytes outside every capability and of hidden ones. */
+    private static final DeviceOptions PERMISSIVE = new DeviceOptions(true, Set.of(), Set.of());
 
     private final CapabilityWalker walker;
     private final VirtualizationRuntime runtime;
     private final Supplier<List<PciBackend>> backends;
+    private final Supplier<InterruptRouter> router;
+    private final Controllers controllers;
     private final String defaultBackend;
     /** The functions this shell opened, by address. Guarded by itself. */
     private final Map<PciAddress, Opened> opened = new TreeMap<>();
+
+    /** Registers the guest interrupt controller a replay prints through, above every other; runs to unregister it. */
+    @FunctionalInterface
+    interface Controllers {
+        Runnable register(GuestInterruptController controller);
+    }
 
     /** A function this shell opened for {@code read} and {@code write}. */
     private record Opened(PhysicalDevice device, VirtualDevice guest) {
@@ -56,13 +77,17 @@ final class DeviceShell implements AutoCloseable {
 
     /**
      * @param backends       the backend services present now
+     * @param router         the interrupt router, or null while none runs
+     * @param controllers    where a replay registers the controller that prints the guest's interrupts
      * @param defaultBackend the backend {@code list} shows and addresses are looked up in first
      */
     DeviceShell(CapabilityWalker walker, VirtualizationRuntime runtime, Supplier<List<PciBackend>> backends,
-            String defaultBackend) {
+            Supplier<InterruptRouter> router, Controllers controllers, String defaultBackend) {
         this.walker = walker;
         this.runtime = runtime;
         this.backends = backends;
+        this.router = router;
+        this.controllers = controllers;
         this.defaultBackend = defaultBackend;
     }
 
@@ -120,6 +145,68 @@ final class DeviceShell implements AutoCloseable {
         } else {
             DumpFormat.print(t.address(), t.description(), guest ? withGuest(t, DeviceShell::readAll) : t.config(), out);
         }
+    }
+
+    /**
+     * {@code replay DEVICE [--script FILE] [--permissive] [--trace]}: runs a guest access script
+     * (DESIGN.md, "The command line") from the file or from {@code in} against the device opened for a
+     * guest, and closes it again. Interrupts that reach the guest are printed by a controller registered
+     * above every other for the replay's duration (a host has no hypervisor to deliver them to).
+     *
+     * @throws ParseException at the first malformed script line; its error offset is the line number
+     */
+    void replay(InputStream in, PrintStream out, String... args) throws IOException, ParseException {
+        Args a = new Args(args);
+        String script = a.option("--script", null);
+        boolean permissive = a.flag("--permissive");
+        boolean trace = a.flag("--trace");
+        Target t = target(a.single("replay needs one DEVICE"));
+        if (runtime.device(t.address()).isPresent()) {
+            throw new PciAccessException(t.address(), "open as a virtual device; close it before a replay (pci:close)");
+        }
+        try (BufferedReader lines = script == null ? new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+                : openScript(script); PhysicalDevice device = t.open()) {
+            PciAddress address = device.address();
+            RecordingInterruptController printer = new RecordingInterruptController(out::println);
+            Runnable unregister = controllers.register(new GuestInterruptController() {
+                @Override
+                public void deliverMsi(PciAddress source, InterruptKind kind, long messageAddress, int data) {
+                    if (source.equals(address)) {
+                        printer.deliverMsi(source, kind, messageAddress, data);
+                    }
+                }
+
+                @Override
+                public void setIntxLevel(PciAddress source, boolean asserted) {
+                    if (source.equals(address)) {
+                        printer.setIntxLevel(source, asserted);
+                    }
+                }
+            });
+            try {
+                VirtualDevice guest = permissive ? runtime.open(device, PERMISSIVE) : runtime.open(device);
+                try (Replay replay = new Replay(guest, device, router, out, trace)) {
+                    replay.run(lines);
+                } finally {
+                    guest.close();
+                }
+            } finally {
+                unregister.run();
+            }
+        }
+    }
+
+    /**
+     * The {@code --script} file; one that cannot be opened is an error of the command line. It is
+     * decoded as standard input is: bytes that are not UTF-8 become U+FFFD, so their line is reported
+     * malformed with its number (a strict decoder failed the whole read, with no line number).
+     */
+    private static BufferedReader openScript(String script) throws IOException {
+        Path path = path(script);
+        if (path == null || !Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new IllegalArgumentException("--script " + script + ": no such readable file");
+        }
+        return new BufferedReader(new InputStreamReader(Files.newInputStream(path), StandardCharsets.UTF_8));
     }
 
     /** {@code read ADDRESS SIZE OFFSET}: a guest config read of the function, opened on first use. */

@@ -142,6 +142,29 @@ class DeviceShellTest {
     }
 
     @Test
+    void replayRunsAScriptOnAFreshGuestAndReportsTheFirstMalformedLine() throws Exception {
+        String script = "r 2 0\nw 4 0x10 0xffffffff\nr 4 0x10\nhr 4 0x10\n";
+        String out = Fixture.output(o -> f.shell.replay(stream(script), o, I82576));
+        List<String> lines = out.lines().toList();
+        assertEquals("r 2 0 = 0x8086", lines.get(0));
+        assertTrue(lines.get(1).matches("r 4 0x10 = 0xfff[0-9a-f]{5}"), out);
+        assertFalse(lines.get(2).equals("hr 4 0x10 = 0xffffffff"), "the device's BAR is never written: " + out);
+        assertEquals(out, Fixture.output(o -> f.shell.replay(stream(script), o, I82576)), "afresh every time");
+        assertFalse(f.runtime.device(address(I82576)).isPresent(), "closed after the replay");
+
+        java.text.ParseException bad = assertThrows(java.text.ParseException.class,
+                () -> f.shell.replay(stream("r 1 8\n\nq 1\n"), System.out, I82576));
+        assertEquals(3, bad.getErrorOffset());
+        assertEquals("script line 3: unknown operation 'q': 'q 1'", bad.getMessage());
+        assertUsage("--script /no/such: no such readable file",
+                () -> f.shell.replay(stream(""), System.out, I82576, "--script", "/no/such"));
+    }
+
+    private static java.io.InputStream stream(String text) {
+        return new java.io.ByteArrayInputStream(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void malformedCommandLinesAreUsageErrors() {
         String s = address(I82576).toString();
         assertUsage("caps needs one DEVICE", () -> f.shell.caps(System.out));

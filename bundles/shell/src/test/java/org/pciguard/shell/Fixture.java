@@ -28,7 +28,8 @@ final class Fixture implements AutoCloseable {
     final DefaultCapabilityWalker walker = new DefaultCapabilityWalker();
     final CoreRuntime runtime = new CoreRuntime(walker);
     final SimulatedBackend sim = SimulatedBackend.shipped();
-    final DeviceShell shell = new DeviceShell(walker, runtime, () -> List.<PciBackend>of(sim), DeviceShell.SIM);
+    final DeviceShell shell = new DeviceShell(walker, runtime, () -> List.<PciBackend>of(sim), () -> null,
+            controller -> () -> { }, DeviceShell.SIM);
     private long serviceIds = 1;
 
     Fixture() {

@@ -1,11 +1,11 @@
-package org.pciguard.host;
+package org.pciguard.shell;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.text.ParseException;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.Supplier;
 
 import org.pciguard.api.access.AccessListener;
 import org.pciguard.api.access.InterruptKind;
@@ -23,22 +23,21 @@ import org.pciguard.api.virt.VirtualDevice;
  * {@code irq} lines make the simulated function raise an interrupt and {@code eoi} acknowledges INTx at
  * the router; what reaches the guest is printed by the router's controller ({@code > ...} lines).
  */
-final class Replay {
+final class Replay implements AutoCloseable {
 
-    /** A script line that is not of the contract's form. */
-    static final class MalformedLine extends Exception {
+    /** A script line that is not of the contract's form; its error offset is the line number. */
+    static final class MalformedLine extends ParseException {
         private static final long serialVersionUID = 1L;
 
         MalformedLine(int line, String text, String why) {
-            super("script line " + line + ": " + why + ": '" + text + "'");
+            super("script line " + line + ": " + why + ": '" + text + "'", line);
         }
     }
 
-    private static final Pattern NUMBER = Pattern.compile("0x([0-9a-f]+)|([0-9]+)");
-
     private final VirtualDevice guest;
     private final PhysicalDevice device;
-    private final InterruptRouter router;
+    /** The interrupt router, when its bundle runs. */
+    private final Supplier<InterruptRouter> router;
     private final PrintStream out;
     private final Tracer tracer;
 
@@ -47,7 +46,8 @@ final class Replay {
      *              {@code hr}, {@code hw} and {@code hbr} are not traced: they stand for the hardware, and
      *              their lines would be mixed into those of the guest operations around them
      */
-    Replay(VirtualDevice guest, PhysicalDevice device, InterruptRouter router, PrintStream out, boolean trace) {
+    Replay(VirtualDevice guest, PhysicalDevice device, Supplier<InterruptRouter> router, PrintStream out,
+            boolean trace) {
         this.guest = guest;
         this.device = device;
         this.router = router;
@@ -55,6 +55,14 @@ final class Replay {
         this.tracer = trace ? new Tracer(out) : null;
         if (trace) {
             device.addAccessListener(tracer);
+        }
+    }
+
+    /** Stops tracing (the function may outlive the replay: a backend's live function). */
+    @Override
+    public void close() {
+        if (tracer != null) {
+            device.removeAccessListener(tracer);
         }
     }
 
@@ -70,14 +78,14 @@ final class Replay {
         @Override
         public void configAccess(PciAddress d, boolean write, int offset, int size, int value) {
             if (!muted) {
-                out.printf("~ hw %s %d 0x%02x %s%n", write ? "w" : "r", size, offset, hex(value & 0xffffffffL, size));
+                out.printf("~ hw %s %d 0x%02x %s%n", write ? "w" : "r", size, offset, Args.hex(value & 0xffffffffL, size));
             }
         }
 
         @Override
         public void barAccess(PciAddress d, boolean write, int bar, long offset, int size, long value) {
             if (!muted) {
-                out.printf("~ bar %s %d %d 0x%x %s%n", write ? "w" : "r", bar, size, offset, hex(value, size));
+                out.printf("~ bar %s %d %d 0x%x %s%n", write ? "w" : "r", bar, size, offset, Args.hex(value, size));
             }
         }
     }
@@ -167,7 +175,13 @@ final class Replay {
             }
             case "eoi" -> {
                 args(number, line, t, 0);
-                yield () -> router.eoi(device.address());
+                yield () -> {
+                    InterruptRouter r = router.get();
+                    if (r == null) {
+                        throw new IllegalStateException("no interrupt router: the bundle org.pciguard.irq is not running");
+                    }
+                    r.eoi(device.address());
+                };
             }
             case "reset" -> {
                 args(number, line, t, 1);
@@ -221,12 +235,7 @@ final class Replay {
     }
 
     private void print(String line, long value, int size) {
-        out.println(String.join(" ", line.split("\\s+")) + " = " + hex(value, size));
-    }
-
-    static String hex(long value, int size) {
-        String digits = Long.toHexString(size == 8 ? value : value & ((1L << (8 * size)) - 1));
-        return "0x" + "0".repeat(Math.max(0, 2 * size - digits.length())) + digits;
+        out.println(String.join(" ", line.split("\\s+")) + " = " + Args.hex(value, size));
     }
 
     private static void args(int number, String line, String[] t, int n) throws MalformedLine {
@@ -259,16 +268,12 @@ final class Replay {
         return v;
     }
 
-    /** Parses {@code 0x1f} or {@code 31}, up to 64 bits unsigned (an 8-byte value may be above {@code Long.MAX_VALUE}). */
+    /** {@link Args#number}, failing as a malformed line. */
     static long number(int number, String line, String text) throws MalformedLine {
-        Matcher m = NUMBER.matcher(text.toLowerCase(Locale.ROOT));
         try {
-            if (m.matches()) {
-                return m.group(1) != null ? Long.parseUnsignedLong(m.group(1), 16) : Long.parseUnsignedLong(m.group(2));
-            }
+            return Args.number(text);
         } catch (NumberFormatException e) {
-            throw new MalformedLine(number, line, "'" + text + "' does not fit in 64 bits");
+            throw new MalformedLine(number, line, e.getMessage());
         }
-        throw new MalformedLine(number, line, "'" + text + "' is not a number (hex with 0x, or decimal)");
     }
 }
