@@ -304,8 +304,26 @@ class PcieConformanceTest {
         assertEquals(0, guest.read(at, 2) & Exp.DEVCTL_BCR_FLR);
         assertEquals(Exp.DEVCTL_CERE, sim.readConfig(at, 2) & Exp.DEVCTL_CERE, "nothing was reset");
         assertEquals(0x42, guest.read(INTERRUPT_LINE, 1), "the guest view stays");
-        assertFalse(log.containing(sim.address().toString(), "FLR", "EXP@0x" + Integer.toHexString(exp(image).offset()))
-                .isEmpty(), "logged: " + log.messages);
+        String label = exp(image).label();
+        assertFalse(log.containing(sim.address().toString(), "reset FLR", label, "failed").isEmpty(),
+                "logged: " + log.messages);
+    }
+
+    /** The guest's Initiate FLR is reported through the core (HandlerContext.report), naming device and capability. */
+    @Test
+    void initiateFlrIsReportedThroughTheCore() {
+        DeviceImage image = image(GPU);
+        SimulatedDevice device = fresh(image);
+        VirtualDevice guest = open(device);
+        Capability exp = exp(image);
+        int at = exp.offset() + DEVCTL;
+        int value = guest.read(at, 2) | Exp.DEVCTL_BCR_FLR;
+
+        guest.write(at, 2, value);
+
+        assertEquals(List.of("DEBUG " + device.address() + ": " + exp.label() + " (capability id 0x10): "
+                + "2-byte write of 0x" + Integer.toHexString(value) + " at 0x" + Integer.toHexString(at)
+                + ": Initiate FLR, asking the host for a function reset"), log.containing("Initiate FLR"));
     }
 
     /** A function whose backend offers no reset: reset refuses with the backend's message. */

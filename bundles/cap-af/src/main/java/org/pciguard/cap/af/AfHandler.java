@@ -1,13 +1,9 @@
 package org.pciguard.cap.af;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Component;
-import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.Effect;
@@ -23,11 +19,11 @@ import org.pciguard.api.regs.PciRegs.CapId;
  * both FLR and Transactions Pending (reference 3.10, as Linux's {@code pci_af_flr}), asks the host
  * for an {@link ResetKind#AF_FLR AF FLR}: the core resets the function through the backend, writes
  * the host's state back and returns the guest's view to its open-time state. A function that does
- * not advertise them gets no reset; a reset the backend cannot do is logged by the core. Either
- * way the guest's write completes and nothing is thrown to the guest.
+ * not advertise them gets no reset, which is reported ({@link HandlerContext#report}); a reset the
+ * backend cannot do is logged by the core. Either way the guest's write completes and nothing is
+ * thrown to the guest.
  * <p>
- * Keeps no device state: everything lives in the core's shadow (it remembers only which devices have had an
- * ignored Initiate FLR logged).
+ * Keeps no state: everything lives in the core's shadow.
  */
 @Component(service = CapabilityHandler.class)
 @PciCapability(id = CapId.AF)
@@ -35,15 +31,6 @@ public final class AfHandler implements CapabilityHandler {
 
     /** What a function must advertise for an AF FLR: FLR, and TP to wait for pending transactions. */
     static final int FLR_NEEDS = Af.CAP_FLR | Af.CAP_TP;
-
-    private static final Logger LOG = System.getLogger(AfHandler.class.getName());
-
-    /**
-     * Devices whose guest has had its first ignored Initiate FLR logged at INFO; later ones log at DEBUG, so
-     * a guest repeating the write cannot flood the host's log (SECURITY.md R15). Bounded by the functions
-     * opened.
-     */
-    private final Set<PciAddress> told = ConcurrentHashMap.newKeySet();
 
     @Override
     public PermissionTable permissions(HandlerContext context) {
@@ -70,10 +57,8 @@ public final class AfHandler implements CapabilityHandler {
         if ((offered & FLR_NEEDS) == FLR_NEEDS) {
             return List.of(new Effect.ResetRequest(ResetKind.AF_FLR));
         }
-        Level level = told.add(context.address()) ? Level.INFO : Level.DEBUG;
-        LOG.log(level, () -> context.address() + ": " + size + "-byte write of 0x" + Integer.toHexString(value)
-                + " at 0x" + Integer.toHexString(offset) + " (capability id 0x" + Integer.toHexString(CapId.AF) + " at 0x"
-                + Integer.toHexString(cap) + "): Initiate FLR ignored, the function advertises AF capabilities 0x"
+        context.report(Level.INFO, () -> size + "-byte write of 0x" + Integer.toHexString(value) + " at 0x"
+                + Integer.toHexString(offset) + ": Initiate FLR ignored, the function advertises AF capabilities 0x"
                 + Integer.toHexString(offered) + " without FLR and Transactions Pending");
         return NONE;
     }

@@ -40,7 +40,8 @@ class AfHandlerTest {
             "8086-3a3a-ich10-ehci.lspci");
     private static final String I82579 = "8086-1503-82579v-gbe.lspci";
 
-    private final CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker());
+    private final RecordingLogger log = new RecordingLogger();
+    private final CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker(), log);
     private final List<VirtualDevice> opened = new ArrayList<>();
 
     AfHandlerTest() {
@@ -164,5 +165,10 @@ class AfHandlerTest {
         assertEquals(cacheLine, device.readConfig(CACHE_LINE_SIZE, 1), "no reset");
         assertEquals(0, guest.read(cap + Af.CTRL, 1), "Initiate FLR still reads 0");
         assertTrue(device.resets().contains(ResetKind.AF_FLR), "the backend could have, the capability says no");
+        // Reported through the core, which names the device and the capability.
+        assertEquals(List.of("INFO " + device.address() + ": AF@0x" + Integer.toHexString(cap)
+                + " (capability id 0x13): 1-byte write of 0x1 at 0x" + Integer.toHexString(cap + Af.CTRL) + ": Initiate FLR ignored, the"
+                + " function advertises AF capabilities 0x" + Integer.toHexString(config[cap + Af.CAP])
+                + " without FLR and Transactions Pending"), log.messages);
     }
 }

@@ -1,14 +1,10 @@
 package org.pciguard.cap.msi;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Component;
 import org.pciguard.api.access.InterruptKind;
-import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.Effect;
@@ -29,12 +25,11 @@ import org.pciguard.cap.msi.MsiPermissions.Layout;
  * <p>
  * Multiple Message Enable above Multiple Message Capable cannot be honoured (the function has fewer
  * vectors): the guest's view is set to Multiple Message Enable = Multiple Message Capable, and the
- * write is logged (the first of a device at INFO, the rest at DEBUG). This is the fix-up vfio intends
- * (reference 3.9), with the hardware's Capable as the limit; the spec leaves the outcome undefined,
- * and a driver that reads back sees what it got.
+ * write is reported ({@link HandlerContext#report}). This is the fix-up vfio intends (reference
+ * 3.9), with the hardware's Capable as the limit; the spec leaves the outcome undefined, and a
+ * driver that reads back sees what it got.
  * <p>
- * Keeps no device state: everything lives in the core's shadow (it remembers only which devices have had a
- * clamped Multiple Message Enable logged).
+ * Keeps no state: everything lives in the core's shadow.
  */
 @Component(service = CapabilityHandler.class)
 @PciCapability(id = CapId.MSI)
@@ -42,24 +37,6 @@ public final class MsiHandler implements CapabilityHandler {
 
     /** Shift of Multiple Message Enable in Message Control. */
     private static final int QSIZE_SHIFT = Integer.numberOfTrailingZeros(Msi.FLAGS_QSIZE);
-
-    private final Logger log;
-    /**
-     * Devices whose guest has had its first Multiple Message Enable above Capable logged at INFO; later ones
-     * log at DEBUG, so a guest repeating the write cannot flood the host's log (SECURITY.md R15). Bounded by
-     * the functions opened.
-     */
-    private final Set<PciAddress> told = ConcurrentHashMap.newKeySet();
-
-    /** The DS component. */
-    public MsiHandler() {
-        this(System.getLogger(MsiHandler.class.getName()));
-    }
-
-    /** A handler logging to {@code log}. */
-    MsiHandler(Logger log) {
-        this.log = log;
-    }
 
     @Override
     public PermissionTable permissions(HandlerContext context) {
@@ -116,10 +93,7 @@ public final class MsiHandler implements CapabilityHandler {
             return;
         }
         context.setShadow(at, 2, flags & ~Msi.FLAGS_QSIZE | capable << QSIZE_SHIFT);
-        Capability c = context.capability();
-        Level level = told.add(context.address()) ? Level.INFO : Level.DEBUG;
-        log.log(level, () -> context.address() + ": " + c.label() + " (capability id 0x"
-                + Integer.toHexString(c.id()) + "): " + size + "-byte write of 0x" + Integer.toHexString(value)
+        context.report(Level.INFO, () -> size + "-byte write of 0x" + Integer.toHexString(value)
                 + " at 0x" + Integer.toHexString(offset) + " asks for " + (1 << asked)
                 + " vectors (Multiple Message Enable " + asked + "), the function has " + (1 << capable)
                 + ": Multiple Message Enable set to " + capable);
@@ -137,8 +111,7 @@ public final class MsiHandler implements CapabilityHandler {
         }
         Capability c = context.capability();
         if (index < 0 || index >= 1 << layout.capableLog2()) {
-            log.log(Level.WARNING, () -> context.address() + ": " + c.label() + " (capability id 0x"
-                    + Integer.toHexString(c.id()) + "): pending bit of vector " + index + " ignored, the function has "
+            context.report(Level.WARNING, () -> "pending bit of vector " + index + " ignored, the function has "
                     + (1 << layout.capableLog2()) + " vectors");
             return;
         }

@@ -59,7 +59,12 @@ final class ShippedMsi {
 
     /** A runtime with {@code handler} serving MSI. */
     static CoreRuntime runtime(CapabilityHandler handler) {
-        CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker());
+        return runtime(handler, System.getLogger(CoreRuntime.class.getName()));
+    }
+
+    /** A runtime with {@code handler} serving MSI, logging (the handler's reports too) to {@code log}. */
+    static CoreRuntime runtime(CapabilityHandler handler, System.Logger log) {
+        CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), log);
         rt.addHandler(handler, Map.of(CapabilityHandler.CAPABILITY_ID, CapId.MSI,
                 CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
         return rt;

@@ -1,6 +1,5 @@
 package org.pciguard.cap.msix;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -45,18 +44,6 @@ import org.pciguard.api.regs.PciRegs.Msix;
 public final class MsixHandler implements CapabilityHandler {
 
     private static final PermissionTable TABLE = MsixPermissions.build();
-
-    private final Logger log;
-
-    /** The DS component. */
-    public MsixHandler() {
-        this(System.getLogger(MsixHandler.class.getName()));
-    }
-
-    /** A handler logging to {@code log}. */
-    MsixHandler(Logger log) {
-        this.log = log;
-    }
 
     @Override
     public Optional<String> anomaly(Capability capability, ByteBuffer config, List<BarInfo> bars) {
@@ -146,9 +133,7 @@ public final class MsixHandler implements CapabilityHandler {
         }
         MsixLayout layout = layout(context);
         if (index < 0 || index >= layout.entries()) {
-            Capability c = context.capability();
-            log.log(Level.WARNING, () -> context.address() + ": " + c.label() + " (capability id 0x"
-                    + Integer.toHexString(c.id()) + "): pending bit of entry " + index + " ignored, the table has "
+            context.report(Level.WARNING, () -> "pending bit of entry " + index + " ignored, the table has "
                     + layout.entries() + " entries");
             return;
         }

@@ -42,8 +42,8 @@ class MsixTableTest {
     static final String X710 = "8086-1572-x710-sfp.lspci";
 
     private final RecordingLogger log = new RecordingLogger();
-    private final Recorder handler = new Recorder(new MsixHandler(log));
-    private final CoreRuntime runtime = ShippedMsix.runtime(handler);
+    private final Recorder handler = new Recorder(new MsixHandler());
+    private final CoreRuntime runtime = ShippedMsix.runtime(handler, log);
     private final List<String> barAccesses = new ArrayList<>();
     private SimulatedDevice device;
     private VirtualDevice guest;

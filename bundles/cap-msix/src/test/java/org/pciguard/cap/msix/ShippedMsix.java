@@ -76,7 +76,12 @@ final class ShippedMsix {
 
     /** A runtime with the header handler (the guest turns decode on) and {@code handler} serving MSI-X. */
     static CoreRuntime runtime(CapabilityHandler handler) {
-        CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker());
+        return runtime(handler, System.getLogger(CoreRuntime.class.getName()));
+    }
+
+    /** A runtime with the header handler and {@code handler} serving MSI-X, logging (reports too) to {@code log}. */
+    static CoreRuntime runtime(CapabilityHandler handler, System.Logger log) {
+        CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), log);
         rt.addHandler(new HeaderHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, HeaderHandler.HEADER_ID,
                 CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.HEADER.property()));
         rt.addHandler(handler, Map.of(CapabilityHandler.CAPABILITY_ID, CapId.MSIX,

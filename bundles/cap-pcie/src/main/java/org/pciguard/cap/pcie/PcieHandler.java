@@ -4,7 +4,6 @@ import static org.pciguard.api.regs.PciRegs.Exp.DEVCAP;
 import static org.pciguard.api.regs.PciRegs.Exp.DEVCTL;
 import static org.pciguard.api.regs.PciRegs.Exp.FLAGS;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
 
@@ -41,8 +40,6 @@ import org.pciguard.api.regs.PciRegs.Exp;
 @PciCapability(id = CapId.EXP)
 public final class PcieHandler implements CapabilityHandler {
 
-    private static final Logger LOG = System.getLogger(PcieHandler.class.getName());
-
     @Override
     public PermissionTable permissions(HandlerContext context) {
         Capability cap = context.capability();
@@ -67,9 +64,8 @@ public final class PcieHandler implements CapabilityHandler {
         }
         // Only a write of 1 to a writable Initiate FLR gets here: the table makes it writable only where FLR capable.
         context.setShadow(devctl, 2, control & ~Exp.DEVCTL_BCR_FLR);
-        LOG.log(Level.DEBUG, () -> context.address() + ": guest wrote Initiate FLR (" + size + " bytes at 0x"
-                + Integer.toHexString(offset) + ", capability 0x" + Integer.toHexString(CapId.EXP) + " at 0x"
-                + Integer.toHexString(context.capability().offset()) + "): asking the host for a function reset");
+        context.report(Level.DEBUG, () -> size + "-byte write of 0x" + Integer.toHexString(value) + " at 0x"
+                + Integer.toHexString(offset) + ": Initiate FLR, asking the host for a function reset");
         return List.of(new Effect.ResetRequest(ResetKind.FLR));
     }
 }

@@ -1,13 +1,9 @@
 package org.pciguard.cap.pm;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Component;
-import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.Effect;
 import org.pciguard.api.handler.HandlerContext;
@@ -24,8 +20,8 @@ import org.pciguard.api.regs.PciRegs.Pm;
  * <p>
  * Requests the PCI core would refuse (Linux {@code pci_set_power_state}) are not carried out: D1 or
  * D2 where PMC does not offer them, and a move to a shallower state other than D0 (D3hot to D1, D2 to
- * D1). Such a write completes, is logged, and the guest keeps reading the device's state, as on
- * hardware, which ignores an unsupported state (PM 1.2, 3.2.4).
+ * D1). Such a write completes, is reported ({@link HandlerContext#report}), and the guest keeps
+ * reading the device's state, as on hardware, which ignores an unsupported state (PM 1.2, 3.2.4).
  * <p>
  * While the device is in D3hot the core refuses guest BAR accesses (DESIGN.md difference 7). On D3hot
  * to D0, a function without No_Soft_Reset resets itself (PM 1.2, 5.4.1): the core then writes back the
@@ -33,21 +29,11 @@ import org.pciguard.api.regs.PciRegs.Pm;
  * of the guest's view: its BARs, decode, MSI programming) stays as the guest left it, as vfio restores
  * the saved state around that transition.
  * <p>
- * Keeps no device state: everything lives in the core's shadow and on the device (it remembers only which
- * devices have had a refused power-state change logged).
+ * Keeps no state: everything lives in the core's shadow and on the device.
  */
 @Component(service = CapabilityHandler.class)
 @PciCapability(id = CapId.PM)
 public final class PmHandler implements CapabilityHandler {
-
-    private static final Logger LOG = System.getLogger(PmHandler.class.getName());
-
-    /**
-     * Devices whose guest has had its first refused power-state change logged at INFO; later ones log at
-     * DEBUG, so a guest repeating the write cannot flood the host's log (SECURITY.md R15). Bounded by the
-     * functions opened.
-     */
-    private final Set<PciAddress> told = ConcurrentHashMap.newKeySet();
 
     @Override
     public PermissionTable permissions(HandlerContext context) {
@@ -81,10 +67,8 @@ public final class PmHandler implements CapabilityHandler {
         }
         String refused = refusal(context.snapshot(cap + Pm.PMC, 2), from, to);
         if (refused != null) {
-            Level level = told.add(context.address()) ? Level.INFO : Level.DEBUG;
-            LOG.log(level, () -> context.address() + ": " + size + "-byte write of 0x" + Integer.toHexString(value)
-                    + " at 0x" + Integer.toHexString(offset) + " (capability id 0x" + Integer.toHexString(CapId.PM)
-                    + " at 0x" + Integer.toHexString(cap) + "): D" + from + " to D" + to + " not carried out, " + refused);
+            context.report(Level.INFO, () -> size + "-byte write of 0x" + Integer.toHexString(value) + " at 0x"
+                    + Integer.toHexString(offset) + ": D" + from + " to D" + to + " not carried out, " + refused);
             return NONE;
         }
         return List.of(new Effect.PowerStateChange(from, to));

@@ -44,7 +44,8 @@ class PmHandlerTest {
     /** RTL8125: PM at 0x40 offering D1 and D2. */
     private static final String RTL8125 = "10ec-8125-rtl8125-2.5gbe.lspci";
 
-    private final CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker());
+    private final RecordingLogger log = new RecordingLogger();
+    private final CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker(), log);
     private final List<VirtualDevice> opened = new ArrayList<>();
 
     PmHandlerTest() {
@@ -199,6 +200,14 @@ class PmHandlerTest {
         assertEquals(Pm.STATE_D2, g.read(ctrl, 2) & Pm.CTRL_STATE_MASK);
         g.write(ctrl, 2, Pm.STATE_D0);
         assertEquals(Pm.STATE_D0, g.read(ctrl, 2) & Pm.CTRL_STATE_MASK);
+        // Both refusals reported through the core, which names the device and the capability.
+        assertEquals(List.of("INFO " + gpu.address() + ": PM@0x" + Integer.toHexString(pm(image(GPU)))
+                + " (capability id 0x1): 2-byte write of 0x1 at 0x" + Integer.toHexString(pmcsr)
+                + ": D0 to D1 not carried out, the function does not support D1",
+                "INFO " + nic.address() + ": PM@0x" + Integer.toHexString(pm(rtl)) + " (capability id 0x1): "
+                + "2-byte write of 0x1 at 0x" + Integer.toHexString(ctrl)
+                + ": D2 to D1 not carried out, only D0 is reachable from D2"),
+                log.messages);
     }
 
     @Test

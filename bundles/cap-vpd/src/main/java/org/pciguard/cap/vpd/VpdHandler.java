@@ -1,15 +1,11 @@
 package org.pciguard.cap.vpd;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
-import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.Effect;
 import org.pciguard.api.handler.HandlerContext;
@@ -35,11 +31,11 @@ import org.pciguard.api.regs.PciRegs.Vpd;
  * whose four bytes do not all lie below it never reaches the device (an EEPROM smaller than its
  * address space wraps around, so a write there could land on the first bytes): a read completes
  * with Data 0xffffffff, as blank storage reads; a write completes (F cleared) and stores nothing.
- * Both are logged with device, offset, width and capability: the first of a device at WARNING, the
- * rest at DEBUG, so that a guest cannot flood the host's log.
+ * Both are reported ({@link HandlerContext#report}) with offset and width; the core adds the device
+ * and capability and limits the lines a guest can cause.
  * <p>
- * The guest's Address and Data start at 0, never showing the host's last transfer. Keeps no device
- * state of its own (only which devices have had a transfer past the VPD size logged).
+ * The guest's Address and Data start at 0, never showing the host's last transfer. Keeps no state
+ * of its own.
  */
 @Component(service = CapabilityHandler.class, configurationPid = VpdHandler.PID)
 @Designate(ocd = VpdConfig.class)
@@ -53,17 +49,10 @@ public final class VpdHandler implements CapabilityHandler {
     /** What a read past the VPD size returns: four bytes of blank storage. */
     static final int BLANK = 0xffffffff;
 
-    private static final Logger LOG = System.getLogger(VpdHandler.class.getName());
     /** Bytes of one transfer. */
     private static final int TRANSFER = 4;
 
     private final int vpdSize;
-    /**
-     * Devices whose guest has had its first transfer past the VPD size logged at WARNING; later ones log at
-     * DEBUG, so a guest repeating the write cannot flood the host's log (SECURITY.md R15). Bounded by the
-     * functions opened.
-     */
-    private final Set<PciAddress> warned = ConcurrentHashMap.newKeySet();
 
     /**
      * The component.
@@ -114,11 +103,9 @@ public final class VpdHandler implements CapabilityHandler {
         if (address + TRANSFER <= vpdSize) {
             return List.of(new Effect.VpdAccess(address, write, context.shadow(cap + Vpd.DATA, 4)));
         }
-        Level level = warned.add(context.address()) ? Level.WARNING : Level.DEBUG;
-        LOG.log(level, () -> context.address() + ": " + size + "-byte write of 0x" + Integer.toHexString(value)
-                + " at 0x" + Integer.toHexString(offset) + " (capability id 0x" + Integer.toHexString(CapId.VPD) + " at 0x"
-                + Integer.toHexString(cap) + "): VPD " + (write ? "write" : "read") + " at 0x" + Integer.toHexString(address)
-                + " runs past the VPD size of " + vpdSize + " bytes; not sent to the device, "
+        context.report(Level.WARNING, () -> size + "-byte write of 0x" + Integer.toHexString(value) + " at 0x"
+                + Integer.toHexString(offset) + ": VPD " + (write ? "write" : "read") + " at 0x"
+                + Integer.toHexString(address) + " runs past the VPD size of " + vpdSize + " bytes; not sent to the device, "
                 + (write ? "nothing stored" : "Data reads 0xffffffff"));
         if (write) {
             context.setShadow(cap + Vpd.ADDR, 2, address);

@@ -46,6 +46,7 @@ class VpdHandlerTest {
     private static final String RTL8111 = "10ec-8168-rtl8111-gbe.lspci";
 
     private final List<CoreRuntime> runtimes = new ArrayList<>();
+    private final RecordingLogger log = new RecordingLogger();
 
     @AfterEach
     void close() {
@@ -73,7 +74,7 @@ class VpdHandlerTest {
     }
 
     private VirtualDevice open(SimulatedDevice device, VpdHandler handler) {
-        CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker());
+        CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker(), log);
         runtimes.add(runtime);
         runtime.addHandler(handler, Map.of(CapabilityHandler.CAPABILITY_ID, CapId.VPD,
                 CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
@@ -241,6 +242,14 @@ class VpdHandlerTest {
         assertEquals(stored, direct(device, cap, 0x40), "and nothing was stored");
 
         assertEquals(direct(fresh(image), cap, 0x3c), guestRead(guest, cap, 0x3c), "the last four bytes are read");
+        // The three transfers past the end are reported through the core, which names the device and the capability.
+        String prefix = "WARNING " + device.address() + ": VPD@0x" + Integer.toHexString(cap) + " (capability id 0x3): "
+                + "2-byte write of 0x";
+        String at = " at 0x" + Integer.toHexString(cap + Vpd.ADDR) + ": VPD ";
+        String past = " runs past the VPD size of 64 bytes; not sent to the device, ";
+        assertEquals(List.of(prefix + "40" + at + "read at 0x40" + past + "Data reads 0xffffffff",
+                prefix + "3e" + at + "read at 0x3e" + past + "Data reads 0xffffffff",
+                prefix + "8040" + at + "write at 0x40" + past + "nothing stored"), log.messages);
     }
 
     @Test
