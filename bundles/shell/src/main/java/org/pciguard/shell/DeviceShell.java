@@ -71,6 +71,10 @@ final class DeviceShell implements AutoCloseable {
         Runnable register(GuestInterruptController controller);
     }
 
+    /** A function just opened, and the backend that opened it. */
+    private record Opening(PciBackend backend, PhysicalDevice device) {
+    }
+
     /** A function this shell opened for {@code read} and {@code write}. */
     private record Opened(PhysicalDevice device, VirtualDevice guest) {
     }
@@ -287,14 +291,14 @@ final class DeviceShell implements AutoCloseable {
 
     /** A backend's function: its configuration bytes as read now, and the backend's handle on open. */
     private Target live(PciAddress address) {
-        PciBackend backend = backendOf(address);
-        DeviceDTO dto = backend.devices().stream().filter(d -> d.address.equals(address.toString())).findFirst()
-                .orElseThrow();
+        Opening opening = openFunction(address);
+        String description;
         byte[] config;
-        try (PhysicalDevice d = backend.open(address)) {
+        try (PhysicalDevice d = opening.device()) {
+            description = d.describe().description;
             config = readConfig(d);
         }
-        return new Target(address, dto.description, config, true, () -> backend.open(address));
+        return new Target(address, description, config, true, () -> opening.backend().open(address));
     }
 
     /** The backend named {@code name}; a usage error naming the backends present otherwise. */
@@ -309,17 +313,23 @@ final class DeviceShell implements AutoCloseable {
                 + all.stream().map(PciBackend::name).sorted().collect(Collectors.joining(" or ")) + ")");
     }
 
-    /** The backend offering a function: the default backend first, then the others. */
-    private PciBackend backendOf(PciAddress address) {
+    /**
+     * Opens a function from the first backend that has it, the default backend first. Each backend is
+     * asked to open it (a backend refuses an address it does not have), not to list its functions,
+     * which copies every one of them.
+     */
+    private Opening openFunction(PciAddress address) {
         List<PciBackend> all = new ArrayList<>(backends.get());
         all.sort((x, y) -> Boolean.compare(!x.name().equals(defaultBackend), !y.name().equals(defaultBackend)));
+        List<String> refusals = new ArrayList<>();
         for (PciBackend b : all) {
-            if (b.devices().stream().anyMatch(d -> d.address.equals(address.toString()))) {
-                return b;
+            try {
+                return new Opening(b, b.open(address));
+            } catch (PciAccessException e) {
+                refusals.add(b.name() + ": " + e.getMessage());
             }
         }
-        throw new PciAccessException(address, "no backend offers this function (backends: "
-                + all.stream().map(PciBackend::name).collect(Collectors.joining(", ")) + ")");
+        throw new PciAccessException(address, "no backend offers this function " + refusals);
     }
 
     /** The open virtual device of an address: the shell's, another client's, or opened now and kept. */
@@ -338,7 +348,7 @@ final class DeviceShell implements AutoCloseable {
             if (open.isPresent()) {
                 return open.get();
             }
-            PhysicalDevice device = backendOf(address).open(address);
+            PhysicalDevice device = openFunction(address).device();
             try {
                 VirtualDevice guest = runtime.open(device);
                 opened.put(address, new Opened(device, guest));
