@@ -45,6 +45,8 @@ public final class FaultyDevice implements PhysicalDevice {
     private volatile Predicate<Access> fail = a -> false;
     private volatile Style style = Style.BACKEND;
     private volatile long lostFrom = Long.MAX_VALUE;
+    private volatile DeviceInterruptListener interruptListener;
+    private volatile boolean readOnly;
     /** Every access a fault was injected into. */
     public final List<Access> injected = new CopyOnWriteArrayList<>();
 
@@ -67,6 +69,15 @@ public final class FaultyDevice implements PhysicalDevice {
     /** The device disappears: this access and every later one fails. */
     public FaultyDevice loseFrom(long accessNumber) {
         this.lostFrom = accessNumber;
+        return this;
+    }
+
+    /**
+     * The backend refuses every config write from now on, as the sysfs backend does unless configured
+     * otherwise: {@link #writable()} is false.
+     */
+    public FaultyDevice readOnly() {
+        this.readOnly = true;
         return this;
     }
 
@@ -119,6 +130,9 @@ public final class FaultyDevice implements PhysicalDevice {
     @Override
     public void writeConfig(int offset, int size, int value) {
         gate(Op.CONFIG_WRITE, offset, size);
+        if (readOnly) {
+            throw new PciAccessException(inner.address(), offset, size, "the backend is read-only");
+        }
         inner.writeConfig(offset, size, value);
     }
 
@@ -152,17 +166,30 @@ public final class FaultyDevice implements PhysicalDevice {
 
     @Override
     public boolean writable() {
-        return inner.writable();
+        return inner.writable() && !readOnly;
     }
 
     @Override
     public void setInterruptListener(DeviceInterruptListener listener) {
+        interruptListener = listener;
         inner.setInterruptListener(listener);
     }
 
     @Override
     public void raiseInterrupt(InterruptKind kind, int index) {
         inner.raiseInterrupt(kind, index);
+    }
+
+    /**
+     * Raises an interrupt of any kind and index, as a buggy function or backend could (an MSI-X entry
+     * past the table, a negative vector): straight to the listener the core set, without the backend's
+     * check that the function has that source.
+     */
+    public void raiseUnchecked(InterruptKind kind, int index) {
+        DeviceInterruptListener l = interruptListener;
+        if (l != null) {
+            l.interrupt(address(), kind, index);
+        }
     }
 
     @Override

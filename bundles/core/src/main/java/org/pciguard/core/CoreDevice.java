@@ -585,7 +585,7 @@ final class CoreDevice implements VirtualDevice {
             if (e instanceof Effect.BarRegionClaim c) {
                 claim(c.region(), slot);
             } else if (e instanceof Effect.PowerStateChange p) {
-                changePowerState(p.to());
+                changePowerState(p.to(), slot);
             } else if (e instanceof Effect.InterruptReprogrammed || e instanceof Effect.MsiProgrammed
                     || e instanceof Effect.MsixControl || e instanceof Effect.MsixEntryProgrammed) {
                 program(e);
@@ -702,8 +702,8 @@ final class CoreDevice implements VirtualDevice {
             if (failure != null) {
                 throw e;
             }
-            log(Level.WARNING, "reset " + kind + " asked by the guest through " + map.all().get(slot).label()
-                    + " failed", e);
+            // Guest-caused, and the guest may ask again and again: limited as handler reports are (R15).
+            report(slot, Level.WARNING, () -> "reset " + kind + " asked by the guest failed: " + e.getMessage());
         }
     }
 
@@ -714,10 +714,10 @@ final class CoreDevice implements VirtualDevice {
      * transition, the host's BARs and decode are written back, then the bits the guest had written to
      * the device; the shadow, the rest of the guest's view, stays as the guest left it.
      */
-    private void changePowerState(int to) {
+    private void changePowerState(int to, int slot) {
         if (pmcsr < 0 || !deviceWritable) {
-            log(Level.WARNING, "power state change to D" + to + " not carried out: "
-                    + (pmcsr < 0 ? "no PM capability" : "the backend is read-only"), null);
+            report(slot, Level.WARNING, () -> "power state change to D" + to + " not carried out: "
+                    + (pmcsr < 0 ? "no PM capability" : "the backend is read-only"));
             return;
         }
         int hw = deviceRead(pmcsr, 2);
@@ -733,8 +733,8 @@ final class CoreDevice implements VirtualDevice {
         shadow.set(pmcsr, 1, (shadow.get(pmcsr, 1) & ~Pm.CTRL_STATE_MASK) | powerState);
         if (from == Pm.STATE_D3HOT && powerState == Pm.STATE_D0) {
             if (softReset) {
-                log(Level.INFO, "D3hot to D0 reset the function (No_Soft_Reset clear): restoring the host's BARs"
-                        + " and decode and the guest's device bits", null);
+                report(slot, Level.INFO, () -> "D3hot to D0 reset the function (No_Soft_Reset clear): restoring the"
+                        + " host's BARs and decode and the guest's device bits");
                 restoreHostState();
                 restoreGuestDeviceBits(savedForSoftReset);
                 savedForSoftReset = null;
@@ -789,14 +789,15 @@ final class CoreDevice implements VirtualDevice {
      */
     private void vpdAccess(Effect.VpdAccess v, int slot) {
         Capability c = map.all().get(slot);
-        String what = "VPD " + (v.write() ? "write" : "read") + " at 0x" + Integer.toHexString(v.address())
-                + " asked through " + c.label();
+        // Guest-caused, each transfer: reported through the slot's limit (R15), as handler reports are.
         if (c.space() != CapabilitySpace.STANDARD || c.id() != CapId.VPD || (v.address() & ~Vpd.ADDR_MASK) != 0) {
-            log(Level.WARNING, what + " not carried out: not a VPD capability or not a VPD address", null);
+            report(slot, Level.WARNING, () -> vpdTransfer(v) + " not carried out: not a VPD capability or not a VPD"
+                    + " address");
             return;
         }
         if (!deviceWritable) {
-            log(Level.WARNING, what + " not carried out: the backend is read-only; F does not toggle", null);
+            report(slot, Level.WARNING, () -> vpdTransfer(v) + " not carried out: the backend is read-only; F does not"
+                    + " toggle");
             return;
         }
         int addr = c.offset() + Vpd.ADDR;
@@ -810,8 +811,8 @@ final class CoreDevice implements VirtualDevice {
         long pause = VPD_FIRST_PAUSE_NANOS;
         while ((deviceRead(addr, 2) & Vpd.ADDR_F) != done) {
             if (System.nanoTime() - deadline > 0) {
-                log(Level.WARNING, what + " timed out after " + Effect.VpdAccess.TIMEOUT_MILLIS
-                        + " ms: F does not toggle, the guest's driver times out", null);
+                report(slot, Level.WARNING, () -> vpdTransfer(v) + " timed out after " + Effect.VpdAccess.TIMEOUT_MILLIS
+                        + " ms: F does not toggle, the guest's driver times out");
                 return;
             }
             LockSupport.parkNanos(pause);
@@ -821,6 +822,10 @@ final class CoreDevice implements VirtualDevice {
             shadow.set(data, 4, deviceRead(data, 4));
         }
         shadow.set(addr, 2, v.address() | done);
+    }
+
+    private static String vpdTransfer(Effect.VpdAccess v) {
+        return "VPD " + (v.write() ? "write" : "read") + " at 0x" + Integer.toHexString(v.address());
     }
 
     /**

@@ -22,12 +22,16 @@ import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Msi;
 import org.pciguard.api.regs.PciRegs.Pm;
 import org.pciguard.api.regs.PciRegs.Vpd;
+import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.api.virt.dto.VirtualDeviceDTO;
 import org.pciguard.backend.sim.DeviceFileException;
 import org.pciguard.backend.sim.DeviceImage;
+import org.pciguard.core.CoreRuntime;
 import org.pciguard.security.Bytes;
+import org.pciguard.security.FaultyDevice;
 import org.pciguard.security.Fixtures;
+import org.pciguard.security.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -153,6 +157,34 @@ class Xsa130Test {
         } finally {
             handlers.setLevel(was);
         }
+    }
+
+    /**
+     * What the core itself carries out for a guest's write and logs is limited as handler reports are:
+     * a power-state change or a VPD transfer a read-only backend (the sysfs default) cannot carry out,
+     * and D3hot to D0 resetting a function without No_Soft_Reset, each repeated by the guest.
+     */
+    @Test
+    void xsa130_powerStateAndVpdEventsTheCoreCarriesOutAreLimitedLikeReports() {
+        RecordingLogger log = new RecordingLogger();
+        CoreRuntime rt = Fixtures.runtime(log);
+        VirtualDevice readOnly = rt.open(new FaultyDevice(Fixtures.freshAt(DEVICE, 0x30)).readOnly());
+        Scenario rtl = new Scenario(DEVICE);
+        int pm = rtl.capability(CapabilitySpace.STANDARD, CapId.PM).offset() + Pm.CTRL;
+        int vpd = rtl.capability(CapabilitySpace.STANDARD, CapId.VPD).offset() + Vpd.ADDR;
+        Scenario softReset = new Scenario(NO_D1);
+        int pmcsr = softReset.capability(CapabilitySpace.STANDARD, CapId.PM).offset() + Pm.CTRL;
+        for (int k = 0; k < REPEATS; k++) {
+            readOnly.write(pm, 2, Pm.STATE_D3HOT);
+            readOnly.write(vpd, 2, 0);
+            softReset.guest.write(pmcsr, 2, Pm.STATE_D3HOT);
+            softReset.guest.write(pmcsr, 2, Pm.STATE_D0);
+        }
+        assertTrue(log.messages.size() <= 2 * (LOGGED + 1), "read-only backend: " + log.messages.size() + " lines, first "
+                + log.messages.stream().limit(2).toList());
+        assertTrue(softReset.log.messages.size() <= LOGGED + 1, "D3hot to D0 soft resets: " + softReset.log.messages.size()
+                + " lines, first " + softReset.log.messages.stream().limit(2).toList());
+        assertEquals(Pm.STATE_D0, softReset.phys.readConfig(pmcsr, 2) & Pm.CTRL_STATE_MASK, "the cycles were carried out");
     }
 
     /** The capability's reports: the first ones logged by the core, naming device and capability; the rest counted. */
