@@ -75,7 +75,11 @@ final class ConfigShell {
             if (delete) {
                 throw new IllegalArgumentException("config --delete needs BACKEND or device ADDRESS");
             }
-            for (Configuration c : list(PCIGUARD_FILTER)) {
+            List<Configuration> all = list(PCIGUARD_FILTER);
+            if (all.isEmpty()) {
+                out.println("no pciguard configuration: every component runs with its defaults");
+            }
+            for (Configuration c : all) {
                 print(c, out);
             }
             return;
