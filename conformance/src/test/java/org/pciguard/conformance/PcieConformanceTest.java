@@ -47,6 +47,7 @@ import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**

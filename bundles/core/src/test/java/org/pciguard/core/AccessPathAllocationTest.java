@@ -22,6 +22,7 @@ import org.pciguard.api.handler.HandlerContext;
 import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.virt.VirtualDevice;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** The guest access path allocates nothing: no boxing, no iterators, no strings except on errors. */

@@ -25,6 +25,7 @@ import org.pciguard.api.virt.DeviceOptions;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.api.virt.dto.VirtualDeviceDTO;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** The guest's capability chains and the policy for hidden capabilities and bytes outside them. */

@@ -33,6 +33,7 @@ import org.pciguard.api.regs.PciRegs.Pm;
 import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** BAR gating, claimed regions, resets, backdoor resets and the other effects. */

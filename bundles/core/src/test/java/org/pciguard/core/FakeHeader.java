@@ -13,6 +13,7 @@ import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Status;
+import org.pciguard.testing.RecordingLogger;
 
 /**
  * The parts of a header handler the core's tests need (the real one, in cap-header, tests itself

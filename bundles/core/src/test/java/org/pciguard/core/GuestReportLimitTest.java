@@ -18,6 +18,7 @@ import org.pciguard.api.regs.PciRegs.Pm;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.api.virt.dto.VirtualDeviceDTO;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**

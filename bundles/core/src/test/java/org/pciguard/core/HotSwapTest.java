@@ -30,6 +30,7 @@ import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.HandlerDTO;
 import org.pciguard.api.virt.dto.RuntimeDTO;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** Handler ranking, takeover, fallback and quarantine under a running guest (DESIGN.md, "Hot deployment"). */

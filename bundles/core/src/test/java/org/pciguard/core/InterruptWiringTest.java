@@ -30,6 +30,7 @@ import org.pciguard.api.regs.PciRegs.Msix;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.irq.InterruptRouterImpl;
 import org.pciguard.irq.recording.RecordingInterruptController;
+import org.pciguard.testing.RecordingLogger;
 
 /**
  * The core between handlers and the router: effects program the routes, pending bits reach the

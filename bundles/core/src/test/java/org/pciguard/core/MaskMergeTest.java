@@ -24,6 +24,7 @@ import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**

@@ -28,6 +28,7 @@ import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.api.regs.PciRegs.Vpd;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.SimulatedDevice;
+import org.pciguard.testing.RecordingLogger;
 
 /**
  * Power-state changes around a function that resets itself on D3hot to D0, PME_Status under a

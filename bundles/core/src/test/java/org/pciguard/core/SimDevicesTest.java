@@ -29,6 +29,7 @@ import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.api.virt.dto.VirtualDeviceDTO;
 import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
+import org.pciguard.testing.RecordingLogger;
 
 /** The core over the simulated backend and real device dumps, with a test header handler. */
 class SimDevicesTest {

@@ -28,6 +28,7 @@ import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** The AF table, and the handler in the real core on the shipped dumps that carry AF. */

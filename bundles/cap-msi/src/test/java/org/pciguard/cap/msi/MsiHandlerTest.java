@@ -25,6 +25,7 @@ import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.RecordingLogger;
 
 /**
  * What the MSI handler tells the interrupt router, in the real core on shipped functions of each

@@ -30,6 +30,7 @@ import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.RecordingLogger;
 
 /**
  * The emulated MSI-X table and PBA in the real core: which guest accesses they take, what the

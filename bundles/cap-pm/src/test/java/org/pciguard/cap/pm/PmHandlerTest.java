@@ -31,6 +31,7 @@ import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** The PM handler in the real core, on simulated functions built from the shipped real dumps. */

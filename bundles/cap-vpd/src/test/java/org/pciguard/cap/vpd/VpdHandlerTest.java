@@ -31,6 +31,7 @@ import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** The VPD table, and the handler in the real core on the shipped dumps that carry VPD. */
