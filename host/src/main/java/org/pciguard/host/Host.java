@@ -2,6 +2,7 @@ package org.pciguard.host;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
@@ -10,6 +11,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
@@ -90,7 +93,7 @@ public final class Host implements AutoCloseable {
         // The bundles log through System.Logger to java.util.logging. Its console handler takes System.err
         // when first used: make that the process's stderr now, before the Gogo runtime replaces System.err
         // with the per-session stream, so log records never mix into a command's error output.
-        java.util.logging.Logger.getLogger("").getHandlers();
+        Logger.getLogger("").getHandlers();
         Path storage = Files.createTempDirectory("pciguard-felix");
         Map<String, String> config = new HashMap<>();
         config.put(Constants.FRAMEWORK_STORAGE, storage.toString());
@@ -117,7 +120,10 @@ public final class Host implements AutoCloseable {
         return host;
     }
 
-    /** The home of the host this code belongs to: {@value #HOME_PROPERTY}, or {@code pciguard/} beside the host's jar or classes. */
+    /**
+     * The home of the host this code belongs to: {@value #HOME_PROPERTY}, or {@code pciguard/} beside
+     * the host's jar or classes ({@code host/target/pciguard}).
+     */
     public static Path home() {
         String property = System.getProperty(HOME_PROPERTY);
         if (property != null) {
@@ -158,7 +164,7 @@ public final class Host implements AutoCloseable {
         }
         Class<?> sessionType = ref.getBundle().loadClass(COMMAND_SESSION);
         Method create = ref.getBundle().loadClass(COMMAND_PROCESSOR).getMethod("createSession", InputStream.class,
-                java.io.OutputStream.class, java.io.OutputStream.class);
+                OutputStream.class, OutputStream.class);
         Object session = invoke(create, p, in, out, err);
         try {
             Method put = sessionType.getMethod("put", String.class, Object.class);
@@ -209,7 +215,7 @@ public final class Host implements AutoCloseable {
         processor.close();
         try {
             framework.stop();
-            framework.waitForStop(TimeUnit.MILLISECONDS.toMillis(TIMEOUT_MS));
+            framework.waitForStop(TIMEOUT_MS);
         } catch (BundleException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -269,11 +275,11 @@ public final class Host implements AutoCloseable {
         try {
             Class<?> type = ref.getBundle().loadClass(scr);
             Class<?> description = ref.getBundle().loadClass("org.osgi.service.component.runtime.dto.ComponentDescriptionDTO");
-            java.util.Collection<?> descriptions = (java.util.Collection<?>) type
+            Collection<?> descriptions = (Collection<?>) type
                     .getMethod("getComponentDescriptionDTOs", Bundle[].class).invoke(runtime, (Object) new Bundle[0]);
             Method configurations = type.getMethod("getComponentConfigurationDTOs", description);
             for (Object d : descriptions) {
-                for (Object c : (java.util.Collection<?>) configurations.invoke(runtime, d)) {
+                for (Object c : (Collection<?>) configurations.invoke(runtime, d)) {
                     int state = (Integer) c.getClass().getField("state").get(c);
                     if (state < 4) { // UNSATISFIED_CONFIGURATION 1, UNSATISFIED_REFERENCE 2, SATISFIED 4, ACTIVE 8
                         Object[] refs = (Object[]) c.getClass().getField("unsatisfiedReferences").get(c);
