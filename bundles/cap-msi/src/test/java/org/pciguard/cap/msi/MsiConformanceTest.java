@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.cap.msi.ShippedMsi.flags;
-import static org.pciguard.cap.msi.ShippedMsi.fresh;
 import static org.pciguard.cap.msi.ShippedMsi.msi;
+import static org.pciguard.testing.ConfigBytes.dwords;
+import static org.pciguard.testing.ConfigBytes.hex;
+import static org.pciguard.testing.ConfigBytes.ones;
+import static org.pciguard.testing.Shipped.fresh;
 
 import java.util.Arrays;
 import java.util.Set;
-import java.util.function.IntBinaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -49,26 +51,6 @@ class MsiConformanceTest {
         return ShippedMsi.withMsi();
     }
 
-    /** Bytes {@code [from, to)} read by dwords through {@code read}. */
-    private static byte[] bytes(IntBinaryOperator read, int from, int to) {
-        byte[] b = new byte[to - from];
-        for (int off = from; off < to; off += 4) {
-            int v = read.applyAsInt(off, 4);
-            for (int i = 0; i < 4; i++) {
-                b[off - from + i] = (byte) (v >>> 8 * i);
-            }
-        }
-        return b;
-    }
-
-    private static int ones(int size) {
-        return size == 4 ? -1 : (1 << 8 * size) - 1;
-    }
-
-    private static String hex(int v) {
-        return "0x" + Integer.toHexString(v);
-    }
-
     @Test
     void theShippedDumpsCoverAllFourLayouts() {
         Set<Integer> layouts = withMsi().map(i -> flags(i) & (Msi.FLAGS_64BIT | Msi.FLAGS_MASKBIT))
@@ -99,8 +81,8 @@ class MsiConformanceTest {
         SimulatedDevice device = fresh(image);
         VirtualDevice guest = runtime.open(device);
         try {
-            byte[] deviceBefore = bytes(device::readConfig, 0, device.configSize());
-            byte[] expected = bytes(guest::read, from, to);
+            byte[] deviceBefore = dwords(device::readConfig, 0, device.configSize());
+            byte[] expected = dwords(guest::read, from, to);
             guest.write(offset, size, value);
 
             for (int i = 0; i < size; i++) {
@@ -118,8 +100,8 @@ class MsiConformanceTest {
                 expected[control] = (byte) (expected[control] & ~Msi.FLAGS_QSIZE | ref.capableLog2() << 4);
             }
             String where = image.source() + ": " + size + "-byte write of " + hex(value) + " at " + hex(offset);
-            assertArrayEquals(expected, bytes(guest::read, from, to), where + ": guest view");
-            assertArrayEquals(deviceBefore, bytes(device::readConfig, 0, device.configSize()), where + ": device");
+            assertArrayEquals(expected, dwords(guest::read, from, to), where + ": guest view");
+            assertArrayEquals(deviceBefore, dwords(device::readConfig, 0, device.configSize()), where + ": device");
         } finally {
             guest.close();
         }

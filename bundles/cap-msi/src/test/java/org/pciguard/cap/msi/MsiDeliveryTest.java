@@ -1,9 +1,9 @@
 package org.pciguard.cap.msi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.pciguard.cap.msi.ShippedMsi.fresh;
-import static org.pciguard.cap.msi.ShippedMsi.image;
 import static org.pciguard.cap.msi.ShippedMsi.msi;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.List;
 

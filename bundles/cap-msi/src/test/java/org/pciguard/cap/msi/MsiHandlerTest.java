@@ -3,9 +3,9 @@ package org.pciguard.cap.msi;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.cap.msi.ShippedMsi.flags;
-import static org.pciguard.cap.msi.ShippedMsi.fresh;
-import static org.pciguard.cap.msi.ShippedMsi.image;
 import static org.pciguard.cap.msi.ShippedMsi.msi;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +25,7 @@ import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.Recorder;
 import org.pciguard.testing.RecordingLogger;
 
 /**

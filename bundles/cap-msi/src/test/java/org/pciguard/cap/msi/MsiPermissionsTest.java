@@ -11,24 +11,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.Msi;
 import org.pciguard.cap.msi.MsiPermissions.Layout;
+import org.pciguard.testing.Masks;
 
 /** The MSI table, register by register, for the four layouts, against reference 2.5 and difference 2. */
 class MsiPermissionsTest {
 
-    /** The masks of one register as little-endian values: virtual, writable, RW1C, constant. */
-    private record Masks(int virtual, int writable, int writeOneToClear, int constant) {
-    }
-
     private static Masks masks(PermissionTable table, int offset, int width) {
-        int v = 0, w = 0, c = 0, k = 0;
-        for (int i = 0; i < width; i++) {
-            int shift = 8 * i;
-            v |= table.virtualByte(offset + i) << shift;
-            w |= table.writableByte(offset + i) << shift;
-            c |= table.writeOneToClearByte(offset + i) << shift;
-            k |= table.constantByte(offset + i) << shift;
-        }
-        return new Masks(v, w, c, k);
+        return Masks.of(table, offset, width);
     }
 
     private static final int CONTROL_VIRTUAL = Msi.FLAGS_ENABLE | Msi.FLAGS_QSIZE | Msi.FLAGS_EXT_DATA_CAP

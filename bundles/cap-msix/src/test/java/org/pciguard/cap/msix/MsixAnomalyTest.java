@@ -2,13 +2,13 @@ package org.pciguard.cap.msix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.pciguard.api.regs.PciRegs.CAP_LIST_NEXT;
 import static org.pciguard.api.regs.PciRegs.CAPABILITY_LIST;
+import static org.pciguard.api.regs.PciRegs.CAP_LIST_NEXT;
 import static org.pciguard.api.regs.PciRegs.COMMAND;
-import static org.pciguard.cap.msix.ShippedMsix.fresh;
-import static org.pciguard.cap.msix.ShippedMsix.image;
 import static org.pciguard.cap.msix.ShippedMsix.msix;
-import static org.pciguard.cap.msix.ShippedMsix.put;
+import static org.pciguard.testing.ConfigBytes.put;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,7 +27,6 @@ import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
-import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
  * A table or PBA that does not lie inside an implemented memory BAR is an anomaly, and the core

@@ -7,14 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.api.regs.PciRegs.CAPABILITY_LIST;
 import static org.pciguard.api.regs.PciRegs.CAP_LIST_NEXT;
 import static org.pciguard.api.regs.PciRegs.COMMAND;
-import static org.pciguard.cap.msix.ShippedMsix.fresh;
 import static org.pciguard.cap.msix.ShippedMsix.layout;
 import static org.pciguard.cap.msix.ShippedMsix.msix;
+import static org.pciguard.testing.ConfigBytes.dwords;
+import static org.pciguard.testing.ConfigBytes.ones;
+import static org.pciguard.testing.Shipped.fresh;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntBinaryOperator;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,7 @@ import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.Shipped;
 
 /**
  * The MSI-X handler in the real core, on simulated functions built from every shipped dump with
@@ -59,22 +61,6 @@ class MsixConformanceTest {
     /** The functions whose table and PBA lie inside their BARs. */
     static Stream<DeviceImage> emulated() {
         return withMsix().filter(i -> !i.source().equals(EA_NIC));
-    }
-
-    /** Bytes {@code [from, to)} read by dwords through {@code read}. */
-    private static byte[] bytes(IntBinaryOperator read, int from, int to) {
-        byte[] b = new byte[to - from];
-        for (int off = from; off < to; off += 4) {
-            int v = read.applyAsInt(off, 4);
-            for (int i = 0; i < 4; i++) {
-                b[off - from + i] = (byte) (v >>> 8 * i);
-            }
-        }
-        return b;
-    }
-
-    private static int ones(int size) {
-        return size == 4 ? -1 : (1 << 8 * size) - 1;
     }
 
     private static String hex(long v) {
@@ -108,8 +94,8 @@ class MsixConformanceTest {
                     VirtualDevice guest = runtime.open(device);
                     try {
                         boolean hidden = dto(cap).hidden;
-                        byte[] deviceBefore = bytes(device::readConfig, 0, device.configSize());
-                        byte[] expected = bytes(guest::read, cap.offset(), cap.end());
+                        byte[] deviceBefore = dwords(device::readConfig, 0, device.configSize());
+                        byte[] expected = dwords(guest::read, cap.offset(), cap.end());
                         guest.write(offset, size, value);
                         for (int i = 0; i < size; i++) {
                             int rel = offset + i - cap.offset();
@@ -117,8 +103,8 @@ class MsixConformanceTest {
                             expected[rel] = (byte) (expected[rel] & ~w | (value >>> 8 * i) & w);
                         }
                         String where = image.source() + ": " + size + "-byte write of " + hex(value) + " at " + hex(offset);
-                        assertArrayEquals(expected, bytes(guest::read, cap.offset(), cap.end()), where + ": guest view");
-                        assertArrayEquals(deviceBefore, bytes(device::readConfig, 0, device.configSize()),
+                        assertArrayEquals(expected, dwords(guest::read, cap.offset(), cap.end()), where + ": guest view");
+                        assertArrayEquals(deviceBefore, dwords(device::readConfig, 0, device.configSize()),
                                 where + ": device");
                     } finally {
                         guest.close();
@@ -202,7 +188,7 @@ class MsixConformanceTest {
     /** The shipped EA function: its table names BAR 4, which has no standard BAR: hidden, relinked. */
     @Test
     void aTableOutsideTheBarsIsAnAnomalyAndTheCapabilityIsHidden() {
-        DeviceImage image = ShippedMsix.image(EA_NIC);
+        DeviceImage image = Shipped.image(EA_NIC);
         Capability cap = msix(image);
         VirtualDevice guest = runtime.open(fresh(image));
         VirtualCapabilityDTO dto = dto(cap);

@@ -2,8 +2,8 @@ package org.pciguard.cap.msix;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.pciguard.api.regs.PciRegs.COMMAND;
-import static org.pciguard.cap.msix.ShippedMsix.fresh;
-import static org.pciguard.cap.msix.ShippedMsix.image;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.List;
 

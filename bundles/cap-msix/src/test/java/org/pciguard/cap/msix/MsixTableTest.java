@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.api.regs.PciRegs.COMMAND;
-import static org.pciguard.cap.msix.ShippedMsix.fresh;
-import static org.pciguard.cap.msix.ShippedMsix.image;
 import static org.pciguard.cap.msix.ShippedMsix.layout;
 import static org.pciguard.cap.msix.ShippedMsix.msix;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +30,7 @@ import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.Recorder;
 import org.pciguard.testing.RecordingLogger;
 
 /**
