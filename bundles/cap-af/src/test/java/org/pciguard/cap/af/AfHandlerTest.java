@@ -5,36 +5,34 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.api.regs.PciRegs.BASE_ADDRESS_0;
 import static org.pciguard.api.regs.PciRegs.CACHE_LINE_SIZE;
 import static org.pciguard.api.regs.PciRegs.INTERRUPT_LINE;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.Af;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
-import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.HandlerProperties;
 import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** The AF table, and the handler in the real core on the shipped dumps that carry AF. */
 class AfHandlerTest {
 
-    private static final SimulatedBackend SHIPPED = SimulatedBackend.shipped();
     /** The shipped functions with an AF capability (all advertise TP and FLR). */
     private static final List<String> WITH_AF = List.of("8086-0102-snb-igpu.lspci", "8086-1503-82579v-gbe.lspci",
             "8086-15a3-i218v-gbe.lspci", "8086-1c02-cougarpoint-ahci.lspci", "8086-3a22-ich10-ahci.lspci",
@@ -46,10 +44,8 @@ class AfHandlerTest {
     private final List<VirtualDevice> opened = new ArrayList<>();
 
     AfHandlerTest() {
-        runtime.addHandler(new HeaderHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, HeaderHandler.HEADER_ID,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.HEADER.property()));
-        runtime.addHandler(new AfHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, CapId.AF,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
+        runtime.addHandler(new HeaderHandler(), HandlerProperties.of(CapabilitySpace.HEADER, HeaderHandler.HEADER_ID));
+        runtime.addHandler(new AfHandler(), HandlerProperties.of(CapabilitySpace.STANDARD, CapId.AF));
     }
 
     @AfterEach
@@ -62,20 +58,9 @@ class AfHandlerTest {
         return WITH_AF.stream();
     }
 
-    private static DeviceImage image(String source) {
-        return SHIPPED.devices().stream().filter(d -> d.source.equals(source))
-                .map(d -> SHIPPED.image(PciAddress.parse(d.address))).findFirst().orElseThrow();
-    }
-
     private static int af(DeviceImage image) {
         return new DefaultCapabilityWalker().walk(image.config()).find(CapabilitySpace.STANDARD, CapId.AF)
                 .orElseThrow().offset();
-    }
-
-    /** The function fresh from power-on, in a backend of its own. */
-    private static SimulatedDevice fresh(DeviceImage image) {
-        SimulatedBackend backend = SimulatedBackend.of(List.of(image), SimulatedBackend.DEFAULT_VPD_SIZE);
-        return backend.open(PciAddress.parse(backend.devices().get(0).address));
     }
 
     private VirtualDevice open(SimulatedDevice device) {

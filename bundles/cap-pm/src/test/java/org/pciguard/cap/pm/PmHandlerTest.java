@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.api.regs.PciRegs.BASE_ADDRESS_0;
 import static org.pciguard.api.regs.PciRegs.CACHE_LINE_SIZE;
 import static org.pciguard.api.regs.PciRegs.COMMAND;
-import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_NORMAL;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -21,23 +21,22 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.pciguard.api.access.AccessListener;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Pm;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
-import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.HandlerProperties;
 import org.pciguard.testing.RecordingLogger;
+import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** The PM handler in the real core, on simulated functions built from the shipped real dumps. */
 class PmHandlerTest {
 
-    private static final SimulatedBackend SHIPPED = SimulatedBackend.shipped();
     /** A GPU: PM with No_Soft_Reset set, D1 and D2 unsupported. */
     private static final String GPU = "10de-24a0-ga104-rtx3070ti.lspci";
     /** Intel 82579V: PM at 0xc8 with No_Soft_Reset clear, D1 and D2 unsupported. */
@@ -50,10 +49,8 @@ class PmHandlerTest {
     private final List<VirtualDevice> opened = new ArrayList<>();
 
     PmHandlerTest() {
-        runtime.addHandler(new HeaderHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, HeaderHandler.HEADER_ID,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.HEADER.property()));
-        runtime.addHandler(new PmHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, CapId.PM,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
+        runtime.addHandler(new HeaderHandler(), HandlerProperties.of(CapabilitySpace.HEADER, HeaderHandler.HEADER_ID));
+        runtime.addHandler(new PmHandler(), HandlerProperties.of(CapabilitySpace.STANDARD, CapId.PM));
     }
 
     @AfterEach
@@ -64,24 +61,12 @@ class PmHandlerTest {
 
     /** Every shipped type-0 function with a PM capability. */
     static Stream<DeviceImage> withPm() {
-        return SHIPPED.devices().stream().filter(d -> d.headerType == HEADER_TYPE_NORMAL)
-                .map(d -> SHIPPED.image(PciAddress.parse(d.address))).filter(i -> pm(i) >= 0);
+        return Shipped.type0().filter(i -> pm(i) >= 0);
     }
 
     private static int pm(DeviceImage image) {
         return new DefaultCapabilityWalker().walk(image.config()).find(CapabilitySpace.STANDARD, CapId.PM)
                 .map(c -> c.offset()).orElse(-1);
-    }
-
-    private static DeviceImage image(String source) {
-        return SHIPPED.devices().stream().filter(d -> d.source.equals(source))
-                .map(d -> SHIPPED.image(PciAddress.parse(d.address))).findFirst().orElseThrow();
-    }
-
-    /** The function fresh from power-on, in a backend of its own. */
-    private static SimulatedDevice fresh(DeviceImage image) {
-        SimulatedBackend backend = SimulatedBackend.of(List.of(image), SimulatedBackend.DEFAULT_VPD_SIZE);
-        return backend.open(PciAddress.parse(backend.devices().get(0).address));
     }
 
     private VirtualDevice open(SimulatedDevice device) {

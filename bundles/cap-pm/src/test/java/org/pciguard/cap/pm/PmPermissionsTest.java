@@ -9,26 +9,15 @@ import static org.pciguard.api.regs.PciRegs.CAP_LIST_NEXT;
 import org.junit.jupiter.api.Test;
 import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.Pm;
+import org.pciguard.testing.Masks;
 
 /** The PM table, register by register, against reference 2.2 and DESIGN.md's differences. */
 class PmPermissionsTest {
 
     private final PermissionTable table = PmPermissions.build();
 
-    /** The masks of one register as little-endian values. */
-    private record Masks(int virtual, int writable, int writeOneToClear, int constant) {
-    }
-
     private Masks masks(int offset, int width) {
-        int v = 0, w = 0, c = 0, k = 0;
-        for (int i = 0; i < width; i++) {
-            int shift = 8 * i;
-            v |= table.virtualByte(offset + i) << shift;
-            w |= table.writableByte(offset + i) << shift;
-            c |= table.writeOneToClearByte(offset + i) << shift;
-            k |= table.constantByte(offset + i) << shift;
-        }
-        return new Masks(v, w, c, k);
+        return Masks.of(table, offset, width);
     }
 
     @Test

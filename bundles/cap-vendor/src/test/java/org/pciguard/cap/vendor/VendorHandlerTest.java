@@ -3,11 +3,10 @@ package org.pciguard.cap.vendor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_NORMAL;
+import static org.pciguard.testing.Shipped.fresh;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -20,29 +19,27 @@ import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.virt.DeviceOptions;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
-import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.HandlerProperties;
+import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** The vendor-specific table, and the handler in the real core on the shipped dumps that carry one. */
 class VendorHandlerTest {
 
-    private static final SimulatedBackend SHIPPED = SimulatedBackend.shipped();
     private static final DeviceOptions PERMISSIVE = new DeviceOptions(true, Set.of(), Set.of());
 
     private final CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker());
     private final List<VirtualDevice> opened = new ArrayList<>();
 
     VendorHandlerTest() {
-        runtime.addHandler(new VendorHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, CapId.VNDR,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
+        runtime.addHandler(new VendorHandler(), HandlerProperties.of(CapabilitySpace.STANDARD, CapId.VNDR));
     }
 
     @AfterEach
@@ -53,8 +50,7 @@ class VendorHandlerTest {
 
     /** Every shipped type-0 function with a vendor-specific capability the guest sees. */
     static Stream<DeviceImage> withVendor() {
-        return SHIPPED.devices().stream().filter(d -> d.headerType == HEADER_TYPE_NORMAL)
-                .map(d -> SHIPPED.image(PciAddress.parse(d.address))).filter(i -> !vendorCaps(i).isEmpty());
+        return Shipped.type0().filter(i -> !vendorCaps(i).isEmpty());
     }
 
     /** The vendor-specific capabilities of a function that the walker found sound (the core hides the others). */
@@ -62,12 +58,6 @@ class VendorHandlerTest {
         CapabilityMap map = new DefaultCapabilityWalker().walk(image.config());
         return map.standard().stream().filter(c -> c.id() == CapId.VNDR && !c.hiddenByDefault())
                 .filter(c -> map.anomalies().stream().noneMatch(a -> a.offset() == c.offset())).toList();
-    }
-
-    /** The function fresh from power-on, in a backend of its own. */
-    private static SimulatedDevice fresh(DeviceImage image) {
-        SimulatedBackend backend = SimulatedBackend.of(List.of(image), SimulatedBackend.DEFAULT_VPD_SIZE);
-        return backend.open(PciAddress.parse(backend.devices().get(0).address));
     }
 
     private VirtualDevice open(SimulatedDevice device, DeviceOptions options) {

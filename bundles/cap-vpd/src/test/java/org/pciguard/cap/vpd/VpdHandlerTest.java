@@ -4,11 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 
@@ -22,7 +23,6 @@ import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.PhysicalDevice;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Vpd;
@@ -31,13 +31,13 @@ import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.HandlerProperties;
 import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /** The VPD table, and the handler in the real core on the shipped dumps that carry VPD. */
 class VpdHandlerTest {
 
-    private static final SimulatedBackend SHIPPED = SimulatedBackend.shipped();
     /** The shipped functions with a VPD capability. */
     private static final List<String> WITH_VPD = List.of("10ec-8125-rtl8125-2.5gbe.lspci", "10ec-8168-rtl8111-gbe.lspci",
             "11ab-4363-yukon2-88e8055.lspci", "1000-0072-sas2008-hba.lspci", "14f1-8852-cx23885-vpd.lspci",
@@ -58,27 +58,15 @@ class VpdHandlerTest {
         return WITH_VPD.stream();
     }
 
-    private static DeviceImage image(String source) {
-        return SHIPPED.devices().stream().filter(d -> d.source.equals(source))
-                .map(d -> SHIPPED.image(PciAddress.parse(d.address))).findFirst().orElseThrow();
-    }
-
     private static int vpd(DeviceImage image) {
         return new DefaultCapabilityWalker().walk(image.config()).find(CapabilitySpace.STANDARD, CapId.VPD)
                 .orElseThrow().offset();
     }
 
-    /** The function fresh from power-on, in a backend of its own. */
-    private static SimulatedDevice fresh(DeviceImage image) {
-        SimulatedBackend backend = SimulatedBackend.of(List.of(image), SIM_VPD);
-        return backend.open(PciAddress.parse(backend.devices().get(0).address));
-    }
-
     private VirtualDevice open(SimulatedDevice device, VpdHandler handler) {
         CoreRuntime runtime = new CoreRuntime(new DefaultCapabilityWalker(), log);
         runtimes.add(runtime);
-        runtime.addHandler(handler, Map.of(CapabilityHandler.CAPABILITY_ID, CapId.VPD,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
+        runtime.addHandler(handler, HandlerProperties.of(CapabilitySpace.STANDARD, CapId.VPD));
         return runtime.open(device);
     }
 
