@@ -1,6 +1,8 @@
 package org.pciguard.cap.header;
 
 import static org.pciguard.api.regs.PciRegs.STD_HEADER_SIZEOF;
+import static org.pciguard.testing.ConfigBytes.get;
+import static org.pciguard.testing.ConfigBytes.put;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -38,21 +40,6 @@ final class FakeContext implements HandlerContext {
         this.snapshot = config.clone();
         this.shadow = config.clone();
         this.bars = List.copyOf(bars);
-    }
-
-    /** Sets a little-endian value in a config image. */
-    static void put(byte[] config, int offset, int size, int value) {
-        for (int i = 0; i < size; i++) {
-            config[offset + i] = (byte) (value >>> 8 * i);
-        }
-    }
-
-    private static int get(byte[] config, int offset, int size) {
-        int v = 0;
-        for (int i = 0; i < size; i++) {
-            v |= (config[offset + i] & 0xff) << 8 * i;
-        }
-        return v;
     }
 
     @Override

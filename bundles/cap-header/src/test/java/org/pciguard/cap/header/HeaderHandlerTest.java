@@ -14,6 +14,7 @@ import static org.pciguard.api.regs.PciRegs.INTERRUPT_PIN;
 import static org.pciguard.api.regs.PciRegs.ROM_ADDRESS;
 import static org.pciguard.api.regs.PciRegs.STATUS;
 import static org.pciguard.api.regs.PciRegs.VENDOR_ID;
+import static org.pciguard.testing.ConfigBytes.put;
 
 import java.util.List;
 
@@ -40,18 +41,18 @@ class HeaderHandlerTest {
     /** A function as the host left it: decode and bus master on, BARs at host addresses. */
     private static byte[] hostConfig(int vendor, int pin) {
         byte[] config = new byte[CFG_SPACE_SIZE];
-        FakeContext.put(config, VENDOR_ID, 2, vendor);
-        FakeContext.put(config, DEVICE_ID, 2, DEVICE);
-        FakeContext.put(config, COMMAND, 2, HOST_COMMAND);
-        FakeContext.put(config, STATUS, 2, Status.CAP_LIST);
-        FakeContext.put(config, BASE_ADDRESS_0, 4, 0xf7c00000);
-        FakeContext.put(config, BASE_ADDRESS_1, 4, 0xe000 | BaseAddress.SPACE_IO);
-        FakeContext.put(config, BASE_ADDRESS_2, 4, 0x80000000 | BaseAddress.MEM_TYPE_64 | BaseAddress.MEM_PREFETCH);
-        FakeContext.put(config, BASE_ADDRESS_3, 4, 0x3);
-        FakeContext.put(config, ROM_ADDRESS, 4, 0xf7b00000 | 1);
-        FakeContext.put(config, CAPABILITY_LIST, 1, 0x40);
-        FakeContext.put(config, INTERRUPT_LINE, 1, LINE);
-        FakeContext.put(config, INTERRUPT_PIN, 1, pin);
+        put(config, VENDOR_ID, 2, vendor);
+        put(config, DEVICE_ID, 2, DEVICE);
+        put(config, COMMAND, 2, HOST_COMMAND);
+        put(config, STATUS, 2, Status.CAP_LIST);
+        put(config, BASE_ADDRESS_0, 4, 0xf7c00000);
+        put(config, BASE_ADDRESS_1, 4, 0xe000 | BaseAddress.SPACE_IO);
+        put(config, BASE_ADDRESS_2, 4, 0x80000000 | BaseAddress.MEM_TYPE_64 | BaseAddress.MEM_PREFETCH);
+        put(config, BASE_ADDRESS_3, 4, 0x3);
+        put(config, ROM_ADDRESS, 4, 0xf7b00000 | 1);
+        put(config, CAPABILITY_LIST, 1, 0x40);
+        put(config, INTERRUPT_LINE, 1, LINE);
+        put(config, INTERRUPT_PIN, 1, pin);
         return config;
     }
 

@@ -42,6 +42,7 @@ import org.pciguard.api.regs.PciRegs.BaseAddress;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.cap.header.HeaderPermissions.BarRegister;
+import org.pciguard.testing.Masks;
 
 /** The header table, register by register, against reference 2.1 and DESIGN.md's differences. */
 class HeaderPermissionsTest {
@@ -59,20 +60,8 @@ class HeaderPermissionsTest {
 
     private final PermissionTable table = HeaderPermissions.build(BARS);
 
-    /** The masks of one register as little-endian values: virtual, writable, RW1C, constant. */
-    private record Masks(int virtual, int writable, int writeOneToClear, int constant) {
-    }
-
     private Masks masks(int offset, int width) {
-        int v = 0, w = 0, c = 0, k = 0;
-        for (int i = 0; i < width; i++) {
-            int shift = 8 * i;
-            v |= table.virtualByte(offset + i) << shift;
-            w |= table.writableByte(offset + i) << shift;
-            c |= table.writeOneToClearByte(offset + i) << shift;
-            k |= table.constantByte(offset + i) << shift;
-        }
-        return new Masks(v, w, c, k);
+        return Masks.of(table, offset, width);
     }
 
     private void assertRegister(int offset, int width, int virtual, int writable, int constant) {
