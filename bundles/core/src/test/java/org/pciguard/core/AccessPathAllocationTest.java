@@ -11,7 +11,6 @@ import static org.pciguard.api.regs.PciRegs.VENDOR_ID;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -22,6 +21,7 @@ import org.pciguard.api.handler.HandlerContext;
 import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.virt.VirtualDevice;
+import org.pciguard.testing.HandlerProperties;
 import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
@@ -69,8 +69,7 @@ class AccessPathAllocationTest {
     void guestConfigAndBarAccessesDoNotAllocate() throws Exception {
         com.sun.management.ThreadMXBean threads = threads();
         CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), new RecordingLogger());
-        rt.addHandler(new QuietHeader(), Map.of(CapabilityHandler.CAPABILITY_ID, 0,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.HEADER.property()));
+        rt.addHandler(new QuietHeader(), HandlerProperties.of(CapabilitySpace.HEADER, 0));
         VirtualDevice v = rt.open(SimDevicesTest.sim(SimDevicesTest.I82576));
         v.write(COMMAND, 2, 0);
 
@@ -92,8 +91,7 @@ class AccessPathAllocationTest {
         com.sun.management.ThreadMXBean threads = threads();
         RecordingLogger log = new RecordingLogger();
         CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker(), log);
-        rt.addHandler(new ReportingHeader(), Map.of(CapabilityHandler.CAPABILITY_ID, 0,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.HEADER.property()));
+        rt.addHandler(new ReportingHeader(), HandlerProperties.of(CapabilitySpace.HEADER, 0));
         VirtualDevice v = rt.open(SimDevicesTest.sim(SimDevicesTest.I82576));
         int warmUp = 10 + ROUNDS;     // ends on a logged report (the 10th, then every 1,000th)
         int chunks = 50;

@@ -10,8 +10,6 @@ import static org.pciguard.api.regs.PciRegs.STATUS;
 import static org.pciguard.api.regs.PciRegs.VENDOR_ID;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,6 +27,7 @@ import org.pciguard.api.virt.dto.VirtualCapabilityDTO;
 import org.pciguard.api.virt.dto.VirtualDeviceDTO;
 import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
+import org.pciguard.testing.PciDumps;
 import org.pciguard.testing.RecordingLogger;
 
 /** The core over the simulated backend and real device dumps, with a test header handler. */
@@ -43,19 +42,8 @@ class SimDevicesTest {
         return FakeHeader.runtime(new RecordingLogger());
     }
 
-    /** {@code shared/pci-dumps}, found upwards from the working directory. */
-    static Path dumps() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared").resolve("pci-dumps");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("no shared/pci-dumps above " + Path.of("").toAbsolutePath());
-    }
-
     static SimulatedDevice sim(String file) throws IOException {
-        return SimulatedBackend.openFile(dumps().resolve(file));
+        return SimulatedBackend.openFile(PciDumps.dir().resolve(file));
     }
 
     static List<Integer> visible(VirtualDeviceDTO d, String space) {

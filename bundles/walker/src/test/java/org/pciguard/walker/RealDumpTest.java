@@ -19,6 +19,7 @@ import org.pciguard.api.capability.AnomalyKind;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.capability.CapabilitySpace;
+import org.pciguard.testing.PciDumps;
 import org.pciguard.walker.SharedDumps.Entry;
 import org.pciguard.walker.SharedDumps.Expected;
 
@@ -37,7 +38,7 @@ class RealDumpTest {
 
     static Stream<Path> dumps() {
         List<Path> all = SharedDumps.all();
-        assertTrue(all.size() >= 80, "expected the 80 shared dumps, found " + all.size() + " in " + SharedDumps.dir());
+        assertTrue(all.size() >= 80, "expected the 80 shared dumps, found " + all.size() + " in " + PciDumps.dir());
         return all.stream();
     }
 

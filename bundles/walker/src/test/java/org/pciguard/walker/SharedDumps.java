@@ -12,14 +12,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.pciguard.testing.PciDumps;
+
 /**
  * The shared real device dumps ({@code shared/pci-dumps}) and what {@code SOURCES.md} says lspci
  * decodes from each. A test-local reader: the production device-file loader lives in backend-sim.
  */
 final class SharedDumps {
-
-    /** Set by the pom; when it does not name a directory, {@code shared/pci-dumps} is searched upwards. */
-    static final String DIR_PROPERTY = "pciguard.dumps.dir";
 
     private static final Pattern HEX_LINE = Pattern.compile("^([0-9a-fA-F]{2,3}):((?:\\s+[0-9a-fA-F]{2})+)\\s*$");
     private static final Pattern SECTION = Pattern.compile("^### `([^`]+)`\\s*$");
@@ -41,26 +40,9 @@ final class SharedDumps {
     private SharedDumps() {
     }
 
-    /** The dump directory. */
-    static Path dir() {
-        String configured = System.getProperty(DIR_PROPERTY);
-        if (configured != null && Files.isDirectory(Path.of(configured))) {
-            return Path.of(configured).toAbsolutePath().normalize();
-        }
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path candidate = p.resolve("shared").resolve("pci-dumps");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("shared/pci-dumps not found: set -D" + DIR_PROPERTY
-                + " or run below a directory that holds shared/pci-dumps (working dir " + Path.of("").toAbsolutePath()
-                + ")");
-    }
-
     /** Every {@code *.lspci} dump, sorted by name. */
     static List<Path> all() {
-        try (Stream<Path> files = Files.list(dir())) {
+        try (Stream<Path> files = Files.list(PciDumps.dir())) {
             return files.filter(f -> f.getFileName().toString().endsWith(".lspci")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -69,7 +51,7 @@ final class SharedDumps {
 
     /** The dump file called {@code name}. */
     static Path file(String name) {
-        return dir().resolve(name);
+        return PciDumps.dir().resolve(name);
     }
 
     /**
@@ -106,7 +88,7 @@ final class SharedDumps {
         List<Entry> extended = new ArrayList<>();
         List<Entry> current = null;
         int declared = 0;
-        for (String line : readLines(dir().resolve("SOURCES.md"))) {
+        for (String line : readLines(PciDumps.dir().resolve("SOURCES.md"))) {
             Matcher section = SECTION.matcher(line);
             Matcher head = LIST_HEAD.matcher(line);
             Matcher item = LIST_ITEM.matcher(line);
