@@ -9,10 +9,10 @@ import static org.pciguard.api.regs.PciRegs.Err.UNCOR_MASK;
 import static org.pciguard.api.regs.PciRegs.Err.UNCOR_SEVER;
 import static org.pciguard.api.regs.PciRegs.Err.UNCOR_STATUS;
 import static org.pciguard.conformance.Functions.capability;
-import static org.pciguard.conformance.Functions.fresh;
-import static org.pciguard.conformance.Functions.get;
-import static org.pciguard.conformance.Functions.image;
-import static org.pciguard.conformance.Functions.put;
+import static org.pciguard.testing.ConfigBytes.get;
+import static org.pciguard.testing.ConfigBytes.put;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.ArrayList;
 import java.util.List;

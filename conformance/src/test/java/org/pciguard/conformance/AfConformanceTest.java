@@ -1,6 +1,5 @@
 package org.pciguard.conformance;
 
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -9,12 +8,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.regs.PciRegs.Af;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.cap.af.AfHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.HandlerProperties;
 
 /**
  * The AF handler in the real core on every shipped function that shows AF to its guest (all
@@ -41,8 +40,7 @@ class AfConformanceTest {
     @MethodSource("showingAf")
     void everyWriteFollowsTheReference(DeviceImage image, Capability cap) {
         try (CoreRuntime runtime = Functions.runtime()) {
-            runtime.addHandler(new AfHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, CapId.AF,
-                    CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
+            runtime.addHandler(new AfHandler(), HandlerProperties.of(CapabilitySpace.STANDARD, CapId.AF));
             CapabilityFlip.everyWrite(runtime, image, cap, reference());
         }
     }

@@ -2,10 +2,10 @@ package org.pciguard.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.pciguard.conformance.Functions.bytes;
-import static org.pciguard.conformance.Functions.fresh;
-import static org.pciguard.conformance.Functions.hex;
-import static org.pciguard.conformance.Functions.ones;
+import static org.pciguard.testing.ConfigBytes.dwords;
+import static org.pciguard.testing.ConfigBytes.hex;
+import static org.pciguard.testing.ConfigBytes.ones;
+import static org.pciguard.testing.Shipped.fresh;
 
 import java.util.List;
 
@@ -71,8 +71,8 @@ final class CapabilityFlip {
             } else {
                 twin.reset(reset);
             }
-            byte[] deviceAfter = bytes(device::readConfig, 0, device.configSize());
-            assertArrayEquals(bytes(twin::readConfig, 0, twin.configSize()), deviceAfter, where + ": the device");
+            byte[] deviceAfter = dwords(device::readConfig, 0, device.configSize());
+            assertArrayEquals(dwords(twin::readConfig, 0, twin.configSize()), deviceAfter, where + ": the device");
 
             byte[] expected = before.clone();
             if (reset == null) {

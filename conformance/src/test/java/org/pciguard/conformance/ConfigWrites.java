@@ -5,6 +5,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.pciguard.api.access.AccessListener;
 import org.pciguard.api.access.PciAddress;
+import org.pciguard.testing.ConfigBytes;
 
 /** Records the config writes that reach a function. */
 final class ConfigWrites implements AccessListener {
@@ -13,7 +14,7 @@ final class ConfigWrites implements AccessListener {
     record Write(int offset, int size, int value) {
         @Override
         public String toString() {
-            return size + " bytes at " + Functions.hex(offset) + " = " + Functions.hex(value);
+            return size + " bytes at " + ConfigBytes.hex(offset) + " = " + ConfigBytes.hex(value);
         }
     }
 

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.conformance.Functions.capabilities;
-import static org.pciguard.conformance.Functions.fresh;
 import static org.pciguard.conformance.Functions.shows;
+import static org.pciguard.testing.Shipped.fresh;
 
 import java.util.List;
 import java.util.Set;
@@ -19,7 +19,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pciguard.api.capability.Capability;
-import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.regs.PciRegs.Ats;
 import org.pciguard.api.regs.PciRegs.ExtCapId;
 import org.pciguard.api.regs.PciRegs.Sriov;
@@ -28,6 +27,8 @@ import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.ConfigBytes;
+import org.pciguard.testing.Shipped;
 
 /**
  * The extended capabilities vfio-pci exposes read-only (reference 2.14) have no handler: the core
@@ -59,7 +60,7 @@ class ExtendedReadOnlyConformanceTest {
 
     /** Every extended capability of a shipped type-0 function whose id matches. */
     private static Stream<Arguments> extended(Predicate<Integer> ids) {
-        return Functions.type0().flatMap(image -> capabilities(image).extended().stream()
+        return Shipped.type0().flatMap(image -> capabilities(image).extended().stream()
                 .filter(c -> ids.test(c.id())).map(c -> Arguments.of(image, c)));
     }
 
@@ -102,8 +103,8 @@ class ExtendedReadOnlyConformanceTest {
     /** The function with a 16-bit control register of a capability cleared, as before its driver set it. */
     private static DeviceImage cleared(DeviceImage image, int register) {
         byte[] config = image.config();
-        Functions.put(config, register, 2, 0);
-        return Functions.with(image, "with " + Functions.hex(register) + " cleared", config);
+        ConfigBytes.put(config, register, 2, 0);
+        return Functions.with(image, "with " + ConfigBytes.hex(register) + " cleared", config);
     }
 
     /**

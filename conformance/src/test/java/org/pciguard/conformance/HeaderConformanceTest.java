@@ -8,17 +8,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.api.regs.PciRegs.BASE_ADDRESS_0;
 import static org.pciguard.api.regs.PciRegs.CAPABILITY_LIST;
 import static org.pciguard.api.regs.PciRegs.COMMAND;
-import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_NORMAL;
 import static org.pciguard.api.regs.PciRegs.INTERRUPT_LINE;
 import static org.pciguard.api.regs.PciRegs.INTERRUPT_PIN;
 import static org.pciguard.api.regs.PciRegs.ROM_ADDRESS;
 import static org.pciguard.api.regs.PciRegs.STATUS;
 import static org.pciguard.api.regs.PciRegs.STD_HEADER_SIZEOF;
+import static org.pciguard.testing.ConfigBytes.dwords;
+import static org.pciguard.testing.ConfigBytes.hex;
+import static org.pciguard.testing.ConfigBytes.ones;
+import static org.pciguard.testing.ConfigBytes.put;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntBinaryOperator;
 import java.util.stream.Stream;
 
@@ -33,19 +37,19 @@ import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.irq.dto.RouteDTO;
 import org.pciguard.api.regs.PciRegs.BaseAddress;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
-import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.irq.InterruptRouterImpl;
 import org.pciguard.irq.recording.RecordingInterruptController;
+import org.pciguard.testing.HandlerProperties;
+import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -56,7 +60,6 @@ import org.pciguard.walker.DefaultCapabilityWalker;
  */
 class HeaderConformanceTest {
 
-    private static final SimulatedBackend SHIPPED = SimulatedBackend.shipped();
     private static final int[] WIDTHS = {1, 2, 4};
     private static final int BAR_COUNT = 6;
     /** A GPU with a 32-bit BAR, two 64-bit BARs (one of 8 GiB), an I/O BAR and a ROM; Memory decode on. */
@@ -67,8 +70,7 @@ class HeaderConformanceTest {
 
     private static CoreRuntime runtime() {
         CoreRuntime rt = new CoreRuntime(new DefaultCapabilityWalker());
-        rt.addHandler(new HeaderHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, HeaderHandler.HEADER_ID,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.HEADER.property()));
+        rt.addHandler(new HeaderHandler(), HandlerProperties.of(CapabilitySpace.HEADER, HeaderHandler.HEADER_ID));
         return rt;
     }
 
@@ -80,18 +82,7 @@ class HeaderConformanceTest {
 
     /** Every shipped type-0 function (bridges cannot be passed through, DESIGN.md difference 8). */
     static Stream<DeviceImage> type0() {
-        return SHIPPED.devices().stream().filter(d -> d.headerType == HEADER_TYPE_NORMAL)
-                .map(d -> SHIPPED.image(PciAddress.parse(d.address)));
-    }
-
-    private static DeviceImage image(String source) {
-        return type0().filter(i -> i.source().equals(source)).findFirst().orElseThrow();
-    }
-
-    /** The function fresh from power-on, in a backend of its own so that no state carries over. */
-    private static SimulatedDevice fresh(DeviceImage image) {
-        SimulatedBackend backend = SimulatedBackend.of(List.of(image), SimulatedBackend.DEFAULT_VPD_SIZE);
-        return backend.open(PciAddress.parse(backend.devices().get(0).address));
+        return Shipped.type0();
     }
 
     private VirtualDevice open(SimulatedDevice device) {
@@ -102,26 +93,7 @@ class HeaderConformanceTest {
 
     /** The 64 header bytes, read by dwords. */
     private static byte[] header(IntBinaryOperator read) {
-        byte[] bytes = new byte[STD_HEADER_SIZEOF];
-        for (int off = 0; off < STD_HEADER_SIZEOF; off += 4) {
-            put(bytes, off, 4, read.applyAsInt(off, 4));
-        }
-        return bytes;
-    }
-
-    /** Sets a little-endian value in a config image. */
-    private static void put(byte[] config, int offset, int size, int value) {
-        for (int i = 0; i < size; i++) {
-            config[offset + i] = (byte) (value >>> 8 * i);
-        }
-    }
-
-    private static int ones(int size) {
-        return size == 4 ? -1 : (1 << 8 * size) - 1;
-    }
-
-    private static String hex(int v) {
-        return "0x" + Integer.toHexString(v);
+        return dwords(read, 0, STD_HEADER_SIZEOF);
     }
 
     /** {@code bits} of the 16-bit register at {@code register}, placed in an access at {@code offset}. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.pciguard.api.regs.PciRegs.BASE_ADDRESS_0;
 import static org.pciguard.api.regs.PciRegs.COMMAND;
-import static org.pciguard.api.regs.PciRegs.INTERRUPT_LINE;
 import static org.pciguard.api.regs.PciRegs.Exp.DEVCAP;
 import static org.pciguard.api.regs.PciRegs.Exp.DEVCTL;
 import static org.pciguard.api.regs.PciRegs.Exp.DEVCTL2;
@@ -15,12 +14,13 @@ import static org.pciguard.api.regs.PciRegs.Exp.DEVSTA;
 import static org.pciguard.api.regs.PciRegs.Exp.LNKSTA;
 import static org.pciguard.api.regs.PciRegs.Exp.RTSTA;
 import static org.pciguard.api.regs.PciRegs.Exp.SLTSTA;
-import static org.pciguard.conformance.Functions.bytes;
+import static org.pciguard.api.regs.PciRegs.INTERRUPT_LINE;
 import static org.pciguard.conformance.Functions.capability;
-import static org.pciguard.conformance.Functions.fresh;
-import static org.pciguard.conformance.Functions.get;
-import static org.pciguard.conformance.Functions.image;
-import static org.pciguard.conformance.Functions.put;
+import static org.pciguard.testing.ConfigBytes.dwords;
+import static org.pciguard.testing.ConfigBytes.get;
+import static org.pciguard.testing.ConfigBytes.put;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -48,6 +48,7 @@ import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.testing.RecordingLogger;
+import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -83,7 +84,7 @@ class PcieConformanceTest {
 
     /** Every shipped type-0 function with a PCI Express capability. */
     static Stream<DeviceImage> express() {
-        return Functions.type0().filter(i -> Functions.capabilities(i).find(CapabilitySpace.STANDARD, CapId.EXP).isPresent());
+        return Shipped.type0().filter(i -> Functions.capabilities(i).find(CapabilitySpace.STANDARD, CapId.EXP).isPresent());
     }
 
     private static Capability exp(DeviceImage image) {
@@ -149,9 +150,9 @@ class PcieConformanceTest {
         SimulatedDevice device = fresh(image);
         VirtualDevice guest = open(device);
         int at = exp(image).offset() + DEVCTL2;
-        byte[] before = bytes(device::readConfig, 0, device.configSize());
+        byte[] before = dwords(device::readConfig, 0, device.configSize());
         guest.write(at, 2, Exp.DEVCTL2_COMP_TIMEOUT);
-        assertArrayEquals(before, bytes(device::readConfig, 0, device.configSize()));
+        assertArrayEquals(before, dwords(device::readConfig, 0, device.configSize()));
     }
 
     // ---- Device Control ---------------------------------------------------------------------------
@@ -251,18 +252,18 @@ class PcieConformanceTest {
 
         VirtualDevice guest = open(device);
         int at = exp(image).offset() + DEVCTL;
-        byte[] atOpen = bytes(guest::read, 0, guest.configSize());
+        byte[] atOpen = dwords(guest::read, 0, guest.configSize());
         guest.write(COMMAND, 2, Command.MEMORY | Command.MASTER | Command.INTX_DISABLE);
         guest.write(BASE_ADDRESS_0, 4, -1);
         guest.write(INTERRUPT_LINE, 1, 0x42);
         guest.write(at, 2, guest.read(at, 2) ^ (Exp.DEVCTL_PAYLOAD | Exp.DEVCTL_READRQ) | Exp.DEVCTL_CERE);
         assertEquals(Exp.DEVCTL_CERE, device.readConfig(at, 2) & Exp.DEVCTL_CERE);
-        assertFalse(Arrays.equals(atOpen, bytes(guest::read, 0, guest.configSize())));
+        assertFalse(Arrays.equals(atOpen, dwords(guest::read, 0, guest.configSize())));
         router.heard.clear();
 
         guest.write(at, 2, guest.read(at, 2) | Exp.DEVCTL_BCR_FLR);
 
-        assertArrayEquals(atOpen, bytes(guest::read, 0, guest.configSize()), "the guest sees the open-time view");
+        assertArrayEquals(atOpen, dwords(guest::read, 0, guest.configSize()), "the guest sees the open-time view");
         assertEquals(0, guest.read(at, 2) & Exp.DEVCTL_BCR_FLR, "Initiate FLR reads 0");
         assertEquals(0, device.readConfig(at, 2) & Exp.DEVCTL_CERE, "the function was reset");
         assertEquals(hostBar0, device.readConfig(BASE_ADDRESS_0, 4), "the host's BAR0 is back, not the power-on one");

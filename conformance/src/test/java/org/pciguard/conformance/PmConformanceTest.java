@@ -2,14 +2,13 @@ package org.pciguard.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.pciguard.conformance.Functions.bytes;
-import static org.pciguard.conformance.Functions.fresh;
-import static org.pciguard.conformance.Functions.hex;
-import static org.pciguard.conformance.Functions.ones;
+import static org.pciguard.testing.ConfigBytes.dwords;
+import static org.pciguard.testing.ConfigBytes.hex;
+import static org.pciguard.testing.ConfigBytes.ones;
+import static org.pciguard.testing.Shipped.fresh;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -17,7 +16,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Pm;
 import org.pciguard.api.virt.VirtualDevice;
@@ -25,6 +23,7 @@ import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.cap.pm.PmHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.HandlerProperties;
 
 /**
  * The PM handler in the real core on every shipped function that shows PM to its guest: every write
@@ -71,8 +70,7 @@ class PmConformanceTest {
     void everyWriteFollowsTheReference(DeviceImage image, Capability cap) {
         CapabilityReference ref = reference();
         try (CoreRuntime runtime = Functions.runtime()) {
-            runtime.addHandler(new PmHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, CapId.PM,
-                    CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
+            runtime.addHandler(new PmHandler(), HandlerProperties.of(CapabilitySpace.STANDARD, CapId.PM));
             for (int size : WIDTHS) {
                 for (int rel = 0; rel + size <= Pm.SIZEOF; rel += size) {
                     for (int value : new int[] {ones(size), 0}) {
@@ -117,8 +115,8 @@ class PmConformanceTest {
                 twin.writeConfig(pmcsr, 2, pm);
             }
             assertEquals(expectedWrites, writes.seen, where + ": the device writes");
-            byte[] deviceAfter = bytes(device::readConfig, 0, device.configSize());
-            assertArrayEquals(bytes(twin::readConfig, 0, twin.configSize()), deviceAfter, where + ": the device");
+            byte[] deviceAfter = dwords(device::readConfig, 0, device.configSize());
+            assertArrayEquals(dwords(twin::readConfig, 0, twin.configSize()), deviceAfter, where + ": the device");
             assertEquals(state >= 0 ? state : from, deviceAfter[pmcsr] & Pm.CTRL_STATE_MASK, where + ": the state");
 
             byte[] expected = new byte[Pm.SIZEOF];

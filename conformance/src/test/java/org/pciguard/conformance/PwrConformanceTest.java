@@ -6,8 +6,8 @@ import static org.pciguard.api.regs.PciRegs.Pwr.CAP;
 import static org.pciguard.api.regs.PciRegs.Pwr.DATA;
 import static org.pciguard.api.regs.PciRegs.Pwr.DSR;
 import static org.pciguard.conformance.Functions.capability;
-import static org.pciguard.conformance.Functions.fresh;
-import static org.pciguard.conformance.Functions.image;
+import static org.pciguard.testing.Shipped.fresh;
+import static org.pciguard.testing.Shipped.image;
 
 import java.util.stream.Stream;
 

@@ -1,6 +1,5 @@
 package org.pciguard.conformance;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -9,13 +8,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Vndr;
 import org.pciguard.api.virt.DeviceOptions;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.cap.vendor.VendorHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.HandlerProperties;
+import org.pciguard.testing.Shipped;
 
 /**
  * The vendor-specific handler in the real core on every shipped function that shows one to its
@@ -45,8 +45,7 @@ class VendorConformanceTest {
 
     private static CoreRuntime runtime() {
         CoreRuntime runtime = Functions.runtime();
-        runtime.addHandler(new VendorHandler(), Map.of(CapabilityHandler.CAPABILITY_ID, CapId.VNDR,
-                CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
+        runtime.addHandler(new VendorHandler(), HandlerProperties.of(CapabilitySpace.STANDARD, CapId.VNDR));
         return runtime;
     }
 
@@ -62,7 +61,7 @@ class VendorConformanceTest {
     @MethodSource("showingVendor")
     void aPermissiveDeviceGetsRawWritesOfTheVendorBytes(DeviceImage image, Capability cap) {
         try (CoreRuntime runtime = runtime()) {
-            runtime.setDeviceOptions(Functions.fresh(image).address(), new DeviceOptions(true, Set.of(), Set.of()));
+            runtime.setDeviceOptions(Shipped.fresh(image).address(), new DeviceOptions(true, Set.of(), Set.of()));
             CapabilityFlip.everyWrite(runtime, image, cap, reference(cap, Vndr.MIN_SIZEOF));
         }
     }

@@ -2,16 +2,15 @@ package org.pciguard.conformance;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.pciguard.conformance.Functions.bytes;
-import static org.pciguard.conformance.Functions.fresh;
-import static org.pciguard.conformance.Functions.get;
-import static org.pciguard.conformance.Functions.hex;
-import static org.pciguard.conformance.Functions.ones;
-import static org.pciguard.conformance.Functions.put;
+import static org.pciguard.testing.ConfigBytes.dwords;
+import static org.pciguard.testing.ConfigBytes.get;
+import static org.pciguard.testing.ConfigBytes.hex;
+import static org.pciguard.testing.ConfigBytes.ones;
+import static org.pciguard.testing.ConfigBytes.put;
+import static org.pciguard.testing.Shipped.fresh;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,7 +18,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.handler.CapabilityHandler;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Vpd;
 import org.pciguard.api.virt.VirtualDevice;
@@ -27,6 +25,7 @@ import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.cap.vpd.VpdHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.HandlerProperties;
 
 /**
  * The VPD handler in the real core on every shipped function that shows VPD to its guest: every
@@ -58,8 +57,7 @@ class VpdConformanceTest {
     void everyWriteFollowsTheReference(DeviceImage image, Capability cap) {
         CapabilityReference ref = reference();
         try (CoreRuntime runtime = Functions.runtime()) {
-            runtime.addHandler(new VpdHandler(VpdHandler.MAX_SIZE), Map.of(CapabilityHandler.CAPABILITY_ID, CapId.VPD,
-                    CapabilityHandler.CAPABILITY_SPACE, CapabilitySpace.STANDARD.property()));
+            runtime.addHandler(new VpdHandler(VpdHandler.MAX_SIZE), HandlerProperties.of(CapabilitySpace.STANDARD, CapId.VPD));
             for (int size : WIDTHS) {
                 for (int rel = 0; rel + size <= Vpd.SIZEOF; rel += size) {
                     for (int value : new int[] {ones(size), 0}) {
@@ -114,7 +112,7 @@ class VpdConformanceTest {
                 }
             }
             assertEquals(transfer, writes.seen, where + ": the device writes");
-            assertArrayEquals(bytes(twin::readConfig, 0, twin.configSize()), bytes(device::readConfig, 0,
+            assertArrayEquals(dwords(twin::readConfig, 0, twin.configSize()), dwords(device::readConfig, 0,
                     device.configSize()), where + ": the device");
             assertArrayEquals(expected, CapabilityFlip.capabilityBytes(guest, cap, Vpd.SIZEOF), where + ": the guest view");
         } finally {
