@@ -27,7 +27,6 @@ import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
 import org.junit.After;
 import org.junit.Before;
-import org.junit.Ignore;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -207,7 +206,6 @@ public class HotDeployTest {
      * devices to a router that binds (CoreDevice.routeThrough) but does not hand it the programming the
      * guest did before (the last MsiProgrammed, MsixControl, MsixEntryProgrammed and INTx effects).
      */
-    @Ignore("the core does not re-program a router that binds under open devices yet")
     @Test
     public void stoppingAndRestartingTheRouterKeepsTheRoutes() throws Exception {
         guest.write(MSI + Msi.ADDRESS_LO, 4, MSI_ADDRESS);

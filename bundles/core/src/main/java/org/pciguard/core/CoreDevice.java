@@ -92,6 +92,8 @@ final class CoreDevice implements VirtualDevice {
     private final byte[] snapshotBytes;
     /** The device's MSI-X table and PBA, never reached by a guest BAR access. */
     private final MsixGuard msix;
+    /** The guest's interrupt programming, told again to a router bound under the open device. */
+    private final Programming programming = new Programming();
     /** The config space at open, one int per dword; constant bits are served from it. */
     private final int[] snapshot;
     /** The guest-visible virtual copy. */
@@ -568,6 +570,7 @@ final class CoreDevice implements VirtualDevice {
         }
         restoreHostState();
         powerState = pmcsr < 0 ? Pm.STATE_D0 : deviceRead(pmcsr, 2) & Pm.CTRL_STATE_MASK;
+        programming.clear();
         if (routes != null) {
             // No route survives a reset; the handlers' initialize programs the post-reset state.
             routes.release();
@@ -602,8 +605,8 @@ final class CoreDevice implements VirtualDevice {
     /**
      * Routes the device's interrupts through {@code next} (null: none) from now on: attaches the
      * device there and makes its routes the physical device's interrupt listener, then detaches the
-     * previous routes. A router bound under an open device learns the guest's programming as the guest
-     * writes it, or at the next reset. Caller holds the lock.
+     * previous routes, and tells the new routes the guest's programming so far, so that a router bound
+     * or restarted under an open device loses no route. Caller holds the lock.
      */
     private void routeThrough(InterruptRouter next) {
         if (next == router) {
@@ -621,6 +624,9 @@ final class CoreDevice implements VirtualDevice {
         if (previous != null) {
             previous.detach();
         }
+        if (routes != null) {
+            programming.replay(this::route);
+        }
     }
 
     /** The runtime's router changed. */
@@ -632,8 +638,13 @@ final class CoreDevice implements VirtualDevice {
         }
     }
 
-    /** Hands a handler's interrupt programming to the router; caller holds the lock. */
+    /** Records a handler's interrupt programming and hands it to the router; caller holds the lock. */
     private void program(Effect e) {
+        programming.record(e);
+        route(e);
+    }
+
+    private void route(Effect e) {
         DeviceRoutes r = routes;
         if (r == null) {
             return;

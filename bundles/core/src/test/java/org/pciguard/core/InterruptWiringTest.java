@@ -330,9 +330,25 @@ class InterruptWiringTest {
         enableMsix(false);
         fake.raiseInterrupt(InterruptKind.MSIX, 0);
         assertEquals(1, controller.lines().size(), "programming from then on is routed");
-        RouteDTO first = next.snapshot()[0];
-        assertEquals("msix", first.source);
-        assertEquals(1, first.delivered);
+        RouteDTO msix = java.util.Arrays.stream(next.snapshot()).filter(r -> r.source.equals("msix")).findFirst()
+                .orElseThrow();
+        assertEquals(1, msix.delivered);
+    }
+
+    @Test
+    void aRouterReplacedUnderAnOpenDeviceIsToldTheGuestsProgrammingSoFar() {
+        programEntry(0, ADDRESS, 0x40, false);
+        enableMsix(false);
+        InterruptRouterImpl next = new InterruptRouterImpl(controller);
+        runtime.setInterruptRouter(next);
+        runtime.removeInterruptRouter(router);
+        fake.raiseInterrupt(InterruptKind.MSIX, 0);
+        assertEquals(1, controller.lines().size(), "the entry programmed before the swap is delivered after it");
+        RouteDTO msix = java.util.Arrays.stream(next.snapshot()).filter(r -> r.source.equals("msix")).findFirst()
+                .orElseThrow();
+        assertEquals(ADDRESS, msix.address);
+        assertEquals(0x40, msix.data);
+        assertEquals(1, msix.delivered);
     }
 
     @Test
