@@ -30,11 +30,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pciguard.api.access.AccessListener;
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.BarKind;
 import org.pciguard.api.access.InterruptKind;
-import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.irq.dto.RouteDTO;
@@ -48,6 +46,7 @@ import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.irq.InterruptRouterImpl;
 import org.pciguard.irq.recording.RecordingInterruptController;
+import org.pciguard.testing.BarAccesses;
 import org.pciguard.testing.HandlerProperties;
 import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
@@ -307,20 +306,6 @@ class HeaderConformanceTest {
         guest.write(STATUS, 2, 0xffff);
         guest.write(COMMAND, 4, guest.read(COMMAND, 2) | 0xffff << 16);
         assertEquals(before, device.readConfig(STATUS, 2));
-    }
-
-    /** Counts the BAR accesses that reach a function. */
-    private static final class BarAccesses implements AccessListener {
-        int count;
-
-        @Override
-        public void configAccess(PciAddress device, boolean write, int offset, int size, int value) {
-        }
-
-        @Override
-        public void barAccess(PciAddress device, boolean write, int bar, long offset, int size, long value) {
-            count++;
-        }
     }
 
     /**

@@ -18,8 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.pciguard.api.access.AccessListener;
-import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Command;
@@ -29,6 +27,7 @@ import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.BarAccesses;
 import org.pciguard.testing.HandlerProperties;
 import org.pciguard.testing.RecordingLogger;
 import org.pciguard.testing.Shipped;
@@ -73,20 +72,6 @@ class PmHandlerTest {
         VirtualDevice guest = runtime.open(device);
         opened.add(guest);
         return guest;
-    }
-
-    /** Counts the BAR accesses that reach a function. */
-    private static final class BarAccesses implements AccessListener {
-        int count;
-
-        @Override
-        public void configAccess(PciAddress device, boolean write, int offset, int size, int value) {
-        }
-
-        @Override
-        public void barAccess(PciAddress device, boolean write, int bar, long offset, int size, long value) {
-            count++;
-        }
     }
 
     @ParameterizedTest(name = "{0}")
