@@ -31,12 +31,23 @@ final class CapabilityFlip {
     private CapabilityFlip() {
     }
 
+    /** One guest write: at {@code rel} in the capability, {@code size} bytes of {@code value}. */
+    @FunctionalInterface
+    interface Write {
+        void check(int rel, int size, int value);
+    }
+
     /** Every write of the capability. */
     static void everyWrite(CoreRuntime runtime, DeviceImage image, Capability cap, CapabilityReference ref) {
+        forEachWrite(ref.length, (rel, size, value) -> one(runtime, image, cap, ref, rel, size, value));
+    }
+
+    /** Every width and aligned offset within {@code length} bytes, all-ones then zeros. */
+    static void forEachWrite(int length, Write write) {
         for (int size : WIDTHS) {
-            for (int rel = 0; rel + size <= ref.length; rel += size) {
+            for (int rel = 0; rel + size <= length; rel += size) {
                 for (int value : new int[] {ones(size), 0}) {
-                    one(runtime, image, cap, ref, rel, size, value);
+                    write.check(rel, size, value);
                 }
             }
         }

@@ -34,8 +34,6 @@ import org.pciguard.testing.HandlerProperties;
  */
 class PmConformanceTest {
 
-    private static final int[] WIDTHS = {1, 2, 4};
-
     static Stream<Arguments> showingPm() {
         return Functions.showing(CapabilitySpace.STANDARD, CapId.PM);
     }
@@ -71,13 +69,7 @@ class PmConformanceTest {
         CapabilityReference ref = reference();
         try (CoreRuntime runtime = Functions.runtime()) {
             runtime.addHandler(new PmHandler(), HandlerProperties.of(CapabilitySpace.STANDARD, CapId.PM));
-            for (int size : WIDTHS) {
-                for (int rel = 0; rel + size <= Pm.SIZEOF; rel += size) {
-                    for (int value : new int[] {ones(size), 0}) {
-                        one(runtime, image, cap, ref, rel, size, value);
-                    }
-                }
-            }
+            CapabilityFlip.forEachWrite(Pm.SIZEOF, (rel, size, value) -> one(runtime, image, cap, ref, rel, size, value));
         }
     }
 

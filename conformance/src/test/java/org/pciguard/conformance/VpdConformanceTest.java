@@ -37,7 +37,6 @@ import org.pciguard.testing.HandlerProperties;
  */
 class VpdConformanceTest {
 
-    private static final int[] WIDTHS = {1, 2, 4};
     private static final int TRANSFER = 4;
 
     static Stream<Arguments> showingVpd() {
@@ -58,13 +57,7 @@ class VpdConformanceTest {
         CapabilityReference ref = reference();
         try (CoreRuntime runtime = Functions.runtime()) {
             runtime.addHandler(new VpdHandler(VpdHandler.MAX_SIZE), HandlerProperties.of(CapabilitySpace.STANDARD, CapId.VPD));
-            for (int size : WIDTHS) {
-                for (int rel = 0; rel + size <= Vpd.SIZEOF; rel += size) {
-                    for (int value : new int[] {ones(size), 0}) {
-                        one(runtime, image, cap, ref, rel, size, value);
-                    }
-                }
-            }
+            CapabilityFlip.forEachWrite(Vpd.SIZEOF, (rel, size, value) -> one(runtime, image, cap, ref, rel, size, value));
         }
     }
 
