@@ -1,6 +1,5 @@
 package org.pciguard.benchmarks;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -26,7 +25,6 @@ import org.pciguard.api.regs.PciRegs.Exp;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.SimulatedBackend;
 import org.pciguard.backend.sim.SimulatedDevice;
-import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
@@ -91,12 +89,7 @@ public class AccessBenchmark {
         Capability express = map.find(CapabilitySpace.STANDARD, CapId.EXP)
                 .orElseThrow(() -> new IllegalStateException(DEVICE + " has no PCI Express capability"));
         passthrough = express.offset() + Exp.DEVCTL;
-        byte[] shadow = new byte[guest.configSize()];
-        for (int off = 0; off < shadow.length; off++) {
-            shadow[off] = (byte) guest.read(off, 1);
-        }
-        naive = ByteWiseVirtualizer.build(device, snapshot, map, Map.of(HeaderHandler.HEADER_ID, new HeaderHandler()),
-                shadow);
+        naive = CoreSetup.byteWise(device, snapshot, map, guest);
         command = guest.read(COMMAND, DWORD) & 0xffff;
         bar = guest.read(VIRTUAL, DWORD);
         checkPaths();

@@ -3,8 +3,10 @@ package org.pciguard.benchmarks;
 import java.util.Map;
 
 import org.pciguard.api.access.PhysicalDevice;
+import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.handler.CapabilityHandler;
+import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.walker.DefaultCapabilityWalker;
@@ -31,6 +33,19 @@ final class CoreSetup {
                 CoreRuntime.SERVICE_ID, 1L,
                 CoreRuntime.BUNDLE, HEADER_BUNDLE));
         return runtime;
+    }
+
+    /**
+     * The 2010 byte-wise baseline over {@code device} with the header handler, as {@link #runtime}
+     * has it, its shadow the bytes {@code guest} reads now (one byte at a time: reads only).
+     */
+    static ByteWiseVirtualizer byteWise(PhysicalDevice device, byte[] snapshot, CapabilityMap map, VirtualDevice guest) {
+        byte[] shadow = new byte[guest.configSize()];
+        for (int off = 0; off < shadow.length; off++) {
+            shadow[off] = (byte) guest.read(off, 1);
+        }
+        return ByteWiseVirtualizer.build(device, snapshot, map, Map.of(HeaderHandler.HEADER_ID, new HeaderHandler()),
+                shadow);
     }
 
     /** The device's whole config space, read by aligned 4-byte accesses (reads only). */

@@ -1,6 +1,5 @@
 package org.pciguard.benchmarks;
 
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,7 +20,6 @@ import org.pciguard.api.capability.CapabilityMap;
 import org.pciguard.api.regs.PciRegs;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sysfs.SysfsBackend;
-import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
@@ -103,12 +101,7 @@ public class SysfsReadBenchmark {
             guard.expect("guestReadCapability", device, capability, DWORD, 1, 0, this::guestReadCapability);
             guard.expect("guestReadIds", device, IDS, DWORD, 0, 0, this::guestReadIds);
             guard.expect("sysfsReadCapability", device, capability, DWORD, 1, 0, this::sysfsReadCapability);
-            byte[] shadow = new byte[guest.configSize()];
-            for (int off = 0; off < shadow.length; off++) {
-                shadow[off] = (byte) guest.read(off, 1);
-            }
-            naive = ByteWiseVirtualizer.build(device, snapshot, map,
-                    Map.of(HeaderHandler.HEADER_ID, new HeaderHandler()), shadow);
+            naive = CoreSetup.byteWise(device, snapshot, map, guest);
             guard.expect("naiveReadCapability", device, capability + DWORD - 1, 1, DWORD, 0, this::naiveReadCapability);
             if (naive.read(capability, DWORD) != guest.read(capability, DWORD)) {
                 throw new IllegalStateException(device.address() + ": the byte-wise baseline and the core read the"
