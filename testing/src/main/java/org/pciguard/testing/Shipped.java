@@ -21,11 +21,6 @@ public final class Shipped {
     private Shipped() {
     }
 
-    /** Every shipped function, bridges included. */
-    public static Stream<DeviceImage> all() {
-        return SHIPPED.devices().stream().map(d -> SHIPPED.image(PciAddress.parse(d.address)));
-    }
-
     /** Every shipped type-0 function (bridges cannot be passed through, DESIGN.md difference 8). */
     public static Stream<DeviceImage> type0() {
         return SHIPPED.devices().stream().filter(d -> d.headerType == HEADER_TYPE_NORMAL)
