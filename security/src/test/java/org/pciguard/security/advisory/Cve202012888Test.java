@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.BarKind;
 import org.pciguard.api.regs.PciRegs.Command;
+import org.pciguard.security.MsixAt;
 
 /**
  * Linux CVE-2020-12888, vfio "access to disabled MMIO space of some devices may lead to DoS": a user
@@ -24,7 +25,7 @@ class Cve202012888Test {
     @Test
     void cve2020_12888_noGuestBarAccessReachesTheDeviceWhileTheGuestsDecodeIsOff() {
         Scenario s = new Scenario(DEVICE);
-        Scenario.MsixAt msix = s.msix();
+        MsixAt msix = s.msix();
         s.guest.write(COMMAND, 2, Command.MEMORY | Command.IO);
         long passedThrough = 0;
         for (BarInfo b : s.phys.bars()) {

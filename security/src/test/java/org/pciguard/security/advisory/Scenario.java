@@ -2,16 +2,18 @@ package org.pciguard.security.advisory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 import org.pciguard.api.access.AccessListener;
 import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.api.capability.Capability;
 import org.pciguard.api.capability.CapabilitySpace;
-import org.pciguard.api.irq.InterruptRouter;
 import org.pciguard.api.irq.dto.RouteDTO;
-import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Msix;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
@@ -20,8 +22,8 @@ import org.pciguard.core.CoreRuntime;
 import org.pciguard.irq.InterruptRouterImpl;
 import org.pciguard.irq.recording.RecordingInterruptController;
 import org.pciguard.irq.recording.RecordingInterruptController.Delivery;
-import org.pciguard.security.Bytes;
 import org.pciguard.security.Fixtures;
+import org.pciguard.security.MsixAt;
 import org.pciguard.security.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
@@ -36,42 +38,13 @@ final class Scenario {
     record Access(boolean write, boolean bar, int barIndex, long offset, int size, long value) {
     }
 
-    /**
-     * Where the function's MSI-X table and PBA lie, from its capability (PCI 3.0, 6.8.2.4 and 6.8.2.5).
-     *
-     * @param control  absolute config offset of Message Control
-     * @param entries  table size
-     */
-    record MsixAt(int control, int entries, int tableBar, long tableOffset, int pbaBar, long pbaOffset) {
-
-        /** BAR offset of {@code field} of table entry {@code entry}. */
-        long entry(int entry, int field) {
-            return tableOffset + (long) entry * Msix.ENTRY_SIZE + field;
-        }
-
-        long tableEnd() {
-            return entry(entries, 0);
-        }
-
-        /** Bytes of the PBA: one bit per entry, in QWORDs. */
-        long pbaLength() {
-            return (entries + Long.SIZE - 1) / Long.SIZE * Long.BYTES;
-        }
-
-        /** Whether {@code [offset, offset + size)} of BAR {@code bar} touches the table or the PBA. */
-        boolean touches(int bar, long offset, int size) {
-            return bar == tableBar && offset < tableEnd() && offset + size > tableOffset
-                    || bar == pbaBar && offset < pbaOffset + pbaLength() && offset + size > pbaOffset;
-        }
-    }
-
     final SimulatedDevice phys;
     final VirtualDevice guest;
     final CoreRuntime runtime;
     final RecordingLogger log = new RecordingLogger();
     final RecordingInterruptController controller = new RecordingInterruptController();
-    final InterruptRouter router = new InterruptRouterImpl(controller);
-    final List<Access> reached = new ArrayList<>();
+    final InterruptRouterImpl router = new InterruptRouterImpl(controller);
+    final List<Access> reached = Collections.synchronizedList(new ArrayList<>());
     final DeviceImage image;
 
     Scenario(String dump) {
@@ -104,13 +77,20 @@ final class Scenario {
 
     /** The function's MSI-X table and PBA. */
     MsixAt msix() {
-        Capability c = capability(CapabilitySpace.STANDARD, CapId.MSIX);
-        byte[] config = image.config();
-        int table = Bytes.get(config, c.offset() + Msix.TABLE, 4);
-        int pba = Bytes.get(config, c.offset() + Msix.PBA, 4);
-        return new MsixAt(c.offset() + Msix.FLAGS, (Bytes.get(config, c.offset() + Msix.FLAGS, 2) & Msix.FLAGS_QSIZE) + 1,
-                table & Msix.TABLE_BIR, Integer.toUnsignedLong(table & Msix.TABLE_OFFSET), pba & Msix.PBA_BIR,
-                Integer.toUnsignedLong(pba & Msix.PBA_OFFSET));
+        return MsixAt.of(image);
+    }
+
+    /** The guest's view of every dword of the emulated table, then the PBA's QWORDs. */
+    long[] msixView(MsixAt m) {
+        int dwords = m.entries() * Msix.ENTRY_SIZE / Integer.BYTES;
+        long[] v = new long[dwords + (int) (m.pbaLength() / Long.BYTES)];
+        for (int k = 0; k < dwords; k++) {
+            v[k] = guest.barRead(m.tableBar(), m.tableOffset() + (long) k * Integer.BYTES, Integer.BYTES);
+        }
+        for (int k = dwords; k < v.length; k++) {
+            v[k] = guest.barRead(m.pbaBar(), m.pbaOffset() + (long) (k - dwords) * Long.BYTES, Long.BYTES);
+        }
+        return v;
     }
 
     /** What reached the guest's interrupt controller since the last call, without the source address. */
@@ -126,9 +106,33 @@ final class Scenario {
         return new Delivery(null, kind, address, data, true);
     }
 
-    /** The enabled routes the router holds now, of every device. */
-    List<RouteDTO> enabledRoutes() {
-        return Arrays.stream(router.snapshot()).filter(r -> r.enabled).toList();
+    /** The routes the router holds now for this function. */
+    List<RouteDTO> routes() {
+        String me = phys.address().toString();
+        return Arrays.stream(router.snapshot()).filter(r -> r.device.equals(me)).toList();
+    }
+
+    /** The kinds of interrupt ({@code intx}, {@code msi}, {@code msix}) the router would deliver now. */
+    Set<String> enabledKinds() {
+        return routes().stream().filter(r -> r.enabled).map(r -> r.source).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** A route as text, every field: routes compare by it. */
+    static String render(RouteDTO r) {
+        return String.format("%s %s %d addr=0x%x data=0x%x enabled=%b masked=%b pending=%b delivered=%d held=%d", r.device,
+                r.source, r.index, r.address, r.data, r.enabled, r.masked, r.pending, r.delivered, r.held);
+    }
+
+    /** Programs MSI-X table entry {@code e} as a driver does: address by QWORD, data, then Vector Control. */
+    void programEntry(MsixAt m, int e, long address, int data, boolean masked) {
+        programEntry(guest, m, e, address, data, masked);
+    }
+
+    /** Programs MSI-X table entry {@code e} of {@code v}; see {@link #programEntry(MsixAt, int, long, int, boolean)}. */
+    static void programEntry(VirtualDevice v, MsixAt m, int e, long address, int data, boolean masked) {
+        v.barWrite(m.tableBar(), m.entry(e, Msix.ENTRY_LOWER_ADDR), Long.BYTES, address);
+        v.barWrite(m.tableBar(), m.entry(e, Msix.ENTRY_DATA), Integer.BYTES, data);
+        v.barWrite(m.tableBar(), m.entry(e, Msix.ENTRY_VECTOR_CTRL), Integer.BYTES, masked ? Msix.ENTRY_CTRL_MASKBIT : 0);
     }
 
     /** Accesses to BAR space that reached the device. */
