@@ -22,7 +22,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
-import org.pciguard.api.access.BarInfo;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.ResetKind;
 import org.pciguard.api.capability.Capability;
