@@ -3,9 +3,11 @@ package org.pciguard.security;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
+import org.junit.jupiter.api.AfterAll;
 import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.access.ResetKind;
@@ -33,9 +35,19 @@ class ReplayFuzzTest {
     private static final String SEPARATOR = "\n%%\n";
     /** Script lines run per input: bounded, so one input cannot run for long. */
     private static final int MAX_LINES = 200;
+    /** Inputs run in this JVM, told at the end: libFuzzer's own statistics go to the native stderr, which Surefire drops. */
+    private static final AtomicLong INPUTS = new AtomicLong();
+    private static final long STARTED = System.nanoTime();
+
+    @AfterAll
+    static void tellInputsRun() {
+        System.out.printf(Locale.ROOT, "loadAndReplay: %d inputs in %.1f s%n", INPUTS.get(),
+                (System.nanoTime() - STARTED) / 1e9);
+    }
 
     @FuzzTest(maxDuration = "40s")
     void loadAndReplay(byte[] input) {
+        INPUTS.incrementAndGet();
         String text = new String(input, ISO_8859_1);
         int cut = text.indexOf(SEPARATOR);
         String device = cut < 0 ? text : text.substring(0, cut);
