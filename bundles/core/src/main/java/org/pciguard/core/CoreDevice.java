@@ -853,7 +853,8 @@ final class CoreDevice implements VirtualDevice {
             lost = hostBars[b] != 0 && deviceRead(BASE_ADDRESS_0 + 4 * b, 4) != hostBars[b];
         }
         if (lost) {
-            log(Level.INFO, "the device lost its BARs (backdoor reset): restoring them", null);
+            // Guest-caused (a device-specific reset through a BAR register): limited like the handlers' reports.
+            report(0, Level.INFO, () -> "the device lost its BARs (backdoor reset): restoring them");
             restoreHostState();
         }
     }
