@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.pciguard.api.access.PciAddress;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedBackend;
+import org.pciguard.testing.PciDumps;
 
 /**
  * The shipped device set as the command line shows it ({@code pciguard list}), the texts of its
@@ -34,7 +35,6 @@ final class Shipped {
     private static final Pattern HEX_LINE = Pattern.compile("[0-9a-f]{2,3}:((?: [0-9a-f]{2}){16})");
     private static final Pattern SOURCES_SECTION = Pattern.compile("### `([^`]+)`");
     private static final Pattern SOURCES_CAP = Pattern.compile("\\s+- 0x([0-9a-f]+) id 0x([0-9a-f]+)(?: v([0-9]+))? \\(.*");
-    private static final String SHARED_DUMPS = "shared/pci-dumps";
 
     /** What {@code list} says about one shipped device. */
     record Device(String name, PciAddress address, int vendor, int device, int headerType) {
@@ -112,15 +112,16 @@ final class Shipped {
         return bytes.toByteArray();
     }
 
-    /** {@code shared/pci-dumps} found in this directory or above it (CI has {@code ../shared} beside the repo). */
+    /**
+     * {@code shared/pci-dumps} as {@link PciDumps#dir()} finds it, when it holds {@code SOURCES.md}
+     * (CI has {@code ../shared} beside the repo); empty where there is none.
+     */
     static Optional<Path> sharedDumps() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(SHARED_DUMPS);
-            if (Files.isRegularFile(candidate.resolve("SOURCES.md"))) {
-                return Optional.of(candidate);
-            }
+        try {
+            return Optional.of(PciDumps.dir()).filter(d -> Files.isRegularFile(d.resolve("SOURCES.md")));
+        } catch (IllegalStateException none) {
+            return Optional.empty();
         }
-        return Optional.empty();
     }
 
     /**
