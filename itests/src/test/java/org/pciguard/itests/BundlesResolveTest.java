@@ -9,19 +9,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import javax.inject.Inject;
-
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.wiring.BundleRevision;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -35,29 +28,9 @@ import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class BundlesResolveTest {
+public class BundlesResolveTest extends FrameworkTest {
 
     private static final String PCIGUARD_BSN_PREFIX = "org.pciguard.";
-
-    @Inject
-    private BundleContext context;
-
-    private ServiceWaiter services;
-
-    @Configuration
-    public Option[] configuration() {
-        return PciguardOptions.framework();
-    }
-
-    @Before
-    public void openTrackers() {
-        services = new ServiceWaiter(context);
-    }
-
-    @After
-    public void closeTrackers() {
-        services.close();
-    }
 
     @Test
     public void everyBuiltBundleIsInstalledAndActive() {

@@ -9,18 +9,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-import javax.inject.Inject;
-
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
 import org.pciguard.api.access.InterruptKind;
@@ -42,9 +35,8 @@ import org.pciguard.api.virt.dto.VirtualDeviceDTO;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class InterruptRoutingTest {
+public class InterruptRoutingTest extends FrameworkTest {
 
-    private static final String SIM = "(" + PciBackend.NAME_PROPERTY + "=sim)";
     /** Intel 82576: INTx on pin A. */
     private static final int I82576 = 0x10c9;
 
@@ -65,26 +57,6 @@ public class InterruptRoutingTest {
         String next() throws InterruptedException {
             return calls.poll(PciguardOptions.TIMEOUT_MS, TimeUnit.MILLISECONDS);
         }
-    }
-
-    @Inject
-    private BundleContext context;
-
-    private ServiceWaiter services;
-
-    @Configuration
-    public Option[] configuration() {
-        return PciguardOptions.framework();
-    }
-
-    @Before
-    public void openTrackers() {
-        services = new ServiceWaiter(context);
-    }
-
-    @After
-    public void closeTrackers() {
-        services.close();
     }
 
     private ServiceRegistration<GuestInterruptController> register(Queue controller, int ranking) {

@@ -8,18 +8,11 @@ import static org.junit.Assert.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 
-import javax.inject.Inject;
-
-import org.junit.After;
-import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
 import org.osgi.util.tracker.ServiceTracker;
 import org.pciguard.api.access.PciAddress;
@@ -43,34 +36,13 @@ import org.pciguard.api.virt.dto.HandlerDTO;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class ServicesTest {
+public class ServicesTest extends FrameworkTest {
 
     /** Intel 82576 with SR-IOV, one of the shipped 4 KiB dumps. */
     private static final int INTEL = 0x8086;
     private static final int I82576 = 0x10c9;
-    private static final String SIM = "(" + PciBackend.NAME_PROPERTY + "=sim)";
     private static final String HEADER_BUNDLE = "org.pciguard.cap.header";
     private static final String HEADER_SPACE = "header";
-
-    @Inject
-    private BundleContext context;
-
-    private ServiceWaiter services;
-
-    @Configuration
-    public Option[] configuration() {
-        return PciguardOptions.framework();
-    }
-
-    @Before
-    public void openTrackers() {
-        services = new ServiceWaiter(context);
-    }
-
-    @After
-    public void closeTrackers() {
-        services.close();
-    }
 
     @Test
     public void simBackendListsTheShippedDevices() throws Exception {
