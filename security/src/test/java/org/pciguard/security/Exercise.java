@@ -18,6 +18,7 @@ import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.Shipped;
 
 /**
  * Drives one device image through everything a guest and a host can do to it (open, every read at
@@ -39,7 +40,7 @@ final class Exercise {
     static boolean run(DeviceImage image, String label, Random random, int writes) {
         SimulatedDevice phys;
         try {
-            phys = Fixtures.fresh(image);
+            phys = Shipped.fresh(image);
         } catch (PciAccessException e) {
             return false;
         }

@@ -27,9 +27,12 @@ import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.api.virt.dto.VirtualDeviceDTO;
 import org.pciguard.backend.sim.SimulatedDevice;
+import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.security.FaultyDevice.Op;
 import org.pciguard.security.FaultyDevice.Style;
+import org.pciguard.testing.Recorder;
+import org.pciguard.testing.RecordingLogger;
 
 /**
  * Fault injection (SECURITY.md R16): a backend that fails reads and writes, at chosen points or at
@@ -46,7 +49,11 @@ class FaultInjectionTest {
 
     private final RecordingLogger log = new RecordingLogger();
 
-    private CoreRuntime runtimeWithSpy(SpyHeader spy) {
+    /**
+     * A runtime whose header handler is the real one seen through {@code spy}: the context the core
+     * gave it last reads the shadow after the device has failed and refuses guest reads.
+     */
+    private CoreRuntime runtimeWithSpy(Recorder spy) {
         CoreRuntime rt = Fixtures.runtime(log);
         rt.addHandler(spy, Fixtures.headerProperties(100));
         return rt;
@@ -98,12 +105,12 @@ class FaultInjectionTest {
     @ParameterizedTest
     @EnumSource(Style.class)
     void aWriteLostHalfWayLeavesNeitherTheShadowNorTheDeviceHalfWritten(Style style) {
-        SpyHeader spy = new SpyHeader();
+        Recorder spy = new Recorder(new HeaderHandler());
         CoreRuntime rt = runtimeWithSpy(spy);
         SimulatedDevice sim = Fixtures.fresh(I82576);
         FaultyDevice phys = new FaultyDevice(sim).style(style);
         VirtualDevice v = rt.open(phys);
-        int shadowBefore = spy.shadow(COMMAND, 2);
+        int shadowBefore = spy.context.shadow(COMMAND, 2);
         int deviceBefore = sim.readConfig(COMMAND, 2);
         assertEquals(0, shadowBefore & Command.MEMORY, "the guest's decode starts off");
         // Command mixes virtual bits (Memory, kept in the shadow) and device bits (Bus Master): the
@@ -113,7 +120,7 @@ class FaultInjectionTest {
         PciAccessException e = assertThrows(PciAccessException.class,
                 () -> v.write(COMMAND, 2, Command.MEMORY | Command.MASTER));
         assertNames(e, v, COMMAND, 2);
-        assertEquals(shadowBefore, spy.shadow(COMMAND, 2), "the virtual half of a failed write stays out of the shadow");
+        assertEquals(shadowBefore, spy.context.shadow(COMMAND, 2), "the virtual half of a failed write stays out of the shadow");
         assertEquals(deviceBefore, sim.readConfig(COMMAND, 2), "the device half never arrived");
         assertTrue(dto(rt, v).failed);
         assertRefusedAsFailed(v);
@@ -191,19 +198,19 @@ class FaultInjectionTest {
         assertTrue(span >= 2, "the write reads and writes the device: " + span + " accesses");
 
         for (long k = 0; k < span; k++) {
-            SpyHeader spy = new SpyHeader();
+            Recorder spy = new Recorder(new HeaderHandler());
             CoreRuntime rt = runtimeWithSpy(spy);
             SimulatedDevice sim = Fixtures.fresh(I82576);
             FaultyDevice phys = new FaultyDevice(sim);
             VirtualDevice v = rt.open(phys);
-            int shadow = spy.shadow(COMMAND, 4);
+            int shadow = spy.context.shadow(COMMAND, 4);
             int device = sim.readConfig(COMMAND, 2);
             phys.loseFrom(phys.accesses() + k);
             PciAccessException e = assertThrows(PciAccessException.class,
                     () -> v.write(COMMAND, 4, Command.MEMORY | Command.IO | Command.MASTER));
             assertTrue(e.getMessage().startsWith(v.address().toString()), e.getMessage());
             assertTrue(e.offset() >= 0 && e.width() > 0, "names offset and width: " + e.getMessage());
-            assertEquals(shadow, spy.shadow(COMMAND, 4), "lost at device access " + k);
+            assertEquals(shadow, spy.context.shadow(COMMAND, 4), "lost at device access " + k);
             assertEquals(device, sim.readConfig(COMMAND, 2), "lost at device access " + k);
             assertTrue(dto(rt, v).failed);
             assertRefusedAsFailed(v);

@@ -2,7 +2,6 @@ package org.pciguard.security;
 
 import static org.pciguard.api.regs.PciRegs.CAPABILITY_LIST;
 import static org.pciguard.api.regs.PciRegs.CFG_SPACE_SIZE;
-import static org.pciguard.api.regs.PciRegs.HEADER_TYPE_NORMAL;
 import static org.pciguard.api.regs.PciRegs.STATUS;
 import static org.pciguard.api.regs.PciRegs.STD_HEADER_SIZEOF;
 
@@ -33,19 +32,19 @@ import org.pciguard.cap.header.HeaderHandler;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.irq.InterruptRouterImpl;
 import org.pciguard.irq.recording.RecordingInterruptController;
+import org.pciguard.testing.RecordingLogger;
+import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
- * What every security test builds on: the shipped real dumps, a fresh simulated function per test,
- * a runtime with every handler bundle this module depends on and the interrupt router, and readers of
- * the guest's chains.
+ * What every security test builds on beyond {@link Shipped}: the shipped real dumps by name (bridges
+ * included), malformed images through the real loader, a runtime with every handler bundle this
+ * module depends on and the interrupt router, and readers of the guest's chains.
  */
 public final class Fixtures {
 
     /** The shipped device set (real dumps). */
-    public static final SimulatedBackend SHIPPED = SimulatedBackend.shipped();
-    /** Bytes of VPD the simulated functions get. */
-    private static final int VPD_SIZE = SimulatedBackend.DEFAULT_VPD_SIZE;
+    private static final SimulatedBackend SHIPPED = SimulatedBackend.shipped();
     /** Bound on a guest chain walk: more steps than capabilities fit, so a loop is caught. */
     private static final int CHAIN_BOUND = 1024;
 
@@ -57,22 +56,10 @@ public final class Fixtures {
         return SHIPPED.devices().stream().map(d -> SHIPPED.image(PciAddress.parse(d.address))).toList();
     }
 
-    /** Every shipped type-0 function: those a guest may be given (DESIGN.md difference 8). */
-    public static List<DeviceImage> type0() {
-        return SHIPPED.devices().stream().filter(d -> d.headerType == HEADER_TYPE_NORMAL)
-                .map(d -> SHIPPED.image(PciAddress.parse(d.address))).toList();
-    }
-
     /** The shipped image of a dump file name. */
     public static DeviceImage named(String source) {
         return all().stream().filter(i -> i.source().equals(source)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no shipped dump " + source));
-    }
-
-    /** A fresh simulated function of an image, sharing no state with any other test. */
-    public static SimulatedDevice fresh(DeviceImage image) {
-        SimulatedBackend backend = SimulatedBackend.of(List.of(image), VPD_SIZE);
-        return backend.open(PciAddress.parse(backend.devices().get(0).address));
     }
 
     /**
@@ -108,13 +95,13 @@ public final class Fixtures {
     /** A fresh simulated function of a shipped dump at bus {@code bus} (so that several can be open at once). */
     public static SimulatedDevice freshAt(String source, int bus) {
         DeviceImage i = named(source);
-        return fresh(new DeviceImage(i.source(), new PciAddress(0, bus, 0, 0), i.description(), i.config(), i.bars(),
+        return Shipped.fresh(new DeviceImage(i.source(), new PciAddress(0, bus, 0, 0), i.description(), i.config(), i.bars(),
                 i.warnings()));
     }
 
-    /** A fresh simulated function of a shipped dump. */
+    /** A fresh simulated function of a shipped dump, sharing no state with any other test. */
     public static SimulatedDevice fresh(String source) {
-        return fresh(named(source));
+        return Shipped.fresh(named(source));
     }
 
     /**

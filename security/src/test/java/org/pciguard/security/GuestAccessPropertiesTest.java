@@ -36,6 +36,8 @@ import org.pciguard.api.virt.VirtualDevice;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.ConfigBytes;
+import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -63,7 +65,7 @@ class GuestAccessPropertiesTest {
 
     @Provide
     Arbitrary<String> dumps() {
-        return Arbitraries.of(Fixtures.type0().stream().map(DeviceImage::source).toList());
+        return Arbitraries.of(Shipped.type0().map(DeviceImage::source).toList());
     }
 
     @Provide
@@ -161,7 +163,7 @@ class GuestAccessPropertiesTest {
     private static boolean resets(CapabilityMap map, byte[] config, SimulatedDevice phys, Op op) {
         Optional<Capability> exp = map.find(CapabilitySpace.STANDARD, CapId.EXP);
         return exp.isPresent() && (byteWritten(op, exp.get().offset() + Exp.DEVCTL + 1) & (Exp.DEVCTL_BCR_FLR >>> 8)) != 0
-                && (Bytes.get(config, exp.get().offset() + Exp.DEVCAP, 4) & Exp.DEVCAP_FLR) != 0
+                && (ConfigBytes.get(config, exp.get().offset() + Exp.DEVCAP, 4) & Exp.DEVCAP_FLR) != 0
                 && phys.resets().contains(ResetKind.FLR);
     }
 
@@ -267,7 +269,7 @@ class GuestAccessPropertiesTest {
 
     @Provide
     Arbitrary<String> msiDumps() {
-        return Arbitraries.of(Fixtures.type0().stream()
+        return Arbitraries.of(Shipped.type0()
                 .filter(i -> new DefaultCapabilityWalker().walk(i.config()).find(CapabilitySpace.STANDARD, CapId.MSI)
                         .isPresent())
                 .map(DeviceImage::source).toList());

@@ -39,6 +39,8 @@ import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
 import org.pciguard.irq.InterruptRouterImpl;
 import org.pciguard.irq.recording.RecordingInterruptController;
+import org.pciguard.testing.RecordingLogger;
+import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -94,7 +96,7 @@ class InterruptPropertiesTest {
 
     @Provide
     Arbitrary<String> interruptDumps() {
-        return Arbitraries.of(Fixtures.type0().stream().filter(i -> {
+        return Arbitraries.of(Shipped.type0().filter(i -> {
             Targets t = Targets.of(i);
             return t.caps().containsKey(Target.MSI) || t.caps().containsKey(Target.MSIX);
         }).map(DeviceImage::source).toList());
@@ -102,7 +104,7 @@ class InterruptPropertiesTest {
 
     @Provide
     Arbitrary<String> msixDumps() {
-        return Arbitraries.of(Fixtures.type0().stream().filter(i -> Targets.of(i).msix() != null)
+        return Arbitraries.of(Shipped.type0().filter(i -> Targets.of(i).msix() != null)
                 .map(DeviceImage::source).toList());
     }
 
@@ -231,7 +233,7 @@ class InterruptPropertiesTest {
         DeviceImage image = Fixtures.named(dump);
         Targets t = Targets.of(image);
         MsixAt m = t.msix();
-        SimulatedDevice phys = Fixtures.fresh(image);
+        SimulatedDevice phys = Shipped.fresh(image);
         InterruptRouterImpl router = new InterruptRouterImpl(new RecordingInterruptController());
         VirtualDevice v = Fixtures.runtime(new RecordingLogger(), router).open(phys);
         v.write(COMMAND, 2, Command.MEMORY | Command.MASTER);
@@ -273,8 +275,8 @@ class InterruptPropertiesTest {
         RecordingInterruptController swappedController = new RecordingInterruptController();
         InterruptRouterImpl plainRouter = new InterruptRouterImpl(plainController);
         InterruptRouterImpl swappedRouter = new InterruptRouterImpl(swappedController);
-        SimulatedDevice plainPhys = Fixtures.fresh(image);
-        SimulatedDevice swappedPhys = Fixtures.fresh(image);
+        SimulatedDevice plainPhys = Shipped.fresh(image);
+        SimulatedDevice swappedPhys = Shipped.fresh(image);
         VirtualDevice plain = Fixtures.runtime(new RecordingLogger(), plainRouter).open(plainPhys);
         CoreRuntime rt = Fixtures.runtime(new RecordingLogger(), swappedRouter);
         VirtualDevice swapped = rt.open(swappedPhys);

@@ -5,6 +5,7 @@ import org.pciguard.api.capability.CapabilitySpace;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Msix;
 import org.pciguard.backend.sim.DeviceImage;
+import org.pciguard.testing.ConfigBytes;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -20,9 +21,9 @@ public record MsixAt(int control, int entries, int tableBar, long tableOffset, i
         byte[] config = image.config();
         Capability c = new DefaultCapabilityWalker().walk(config).find(CapabilitySpace.STANDARD, CapId.MSIX)
                 .orElseThrow(() -> new AssertionError(image.source() + " has no MSI-X capability"));
-        int table = Bytes.get(config, c.offset() + Msix.TABLE, 4);
-        int pba = Bytes.get(config, c.offset() + Msix.PBA, 4);
-        return new MsixAt(c.offset() + Msix.FLAGS, (Bytes.get(config, c.offset() + Msix.FLAGS, 2) & Msix.FLAGS_QSIZE) + 1,
+        int table = ConfigBytes.get(config, c.offset() + Msix.TABLE, 4);
+        int pba = ConfigBytes.get(config, c.offset() + Msix.PBA, 4);
+        return new MsixAt(c.offset() + Msix.FLAGS, (ConfigBytes.get(config, c.offset() + Msix.FLAGS, 2) & Msix.FLAGS_QSIZE) + 1,
                 table & Msix.TABLE_BIR, Integer.toUnsignedLong(table & Msix.TABLE_OFFSET), pba & Msix.PBA_BIR,
                 Integer.toUnsignedLong(pba & Msix.PBA_OFFSET));
     }

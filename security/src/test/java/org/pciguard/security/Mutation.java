@@ -26,6 +26,7 @@ import org.pciguard.api.regs.PciRegs.Msi;
 import org.pciguard.api.regs.PciRegs.Msix;
 import org.pciguard.api.regs.PciRegs.Status;
 import org.pciguard.api.regs.PciRegs.Vndr;
+import org.pciguard.testing.ConfigBytes;
 
 /**
  * One way of breaking a real device's configuration space, as a looping, lying or broken device
@@ -77,9 +78,9 @@ enum Mutation {
             if (last == null || last.end() > at) {
                 return false;
             }
-            Bytes.set(c, at + CAP_LIST_ID, 1, CapId.MSI);
-            Bytes.set(c, at + CAP_LIST_NEXT, 1, 0);
-            Bytes.set(c, at + Msi.FLAGS, 2, Msi.FLAGS_64BIT | Msi.FLAGS_MASKBIT);
+            ConfigBytes.put(c, at + CAP_LIST_ID, 1, CapId.MSI);
+            ConfigBytes.put(c, at + CAP_LIST_NEXT, 1, 0);
+            ConfigBytes.put(c, at + Msi.FLAGS, 2, Msi.FLAGS_64BIT | Msi.FLAGS_MASKBIT);
             return set1(c, last.offset() + CAP_LIST_NEXT, at);
         }
     },
@@ -110,7 +111,7 @@ enum Mutation {
             if (last == null) {
                 return false;
             }
-            Bytes.set(c, last.offset() + CAP_LIST_ID, 1, CapId.VNDR);
+            ConfigBytes.put(c, last.offset() + CAP_LIST_ID, 1, CapId.VNDR);
             return set1(c, last.offset() + Vndr.LEN, 0);
         }
     },
@@ -120,7 +121,7 @@ enum Mutation {
             if (!hasCapList(c)) {
                 return false;
             }
-            Bytes.set(c, STATUS, 2, Bytes.get(c, STATUS, 2) & ~Status.CAP_LIST);
+            ConfigBytes.put(c, STATUS, 2, ConfigBytes.get(c, STATUS, 2) & ~Status.CAP_LIST);
             return true;
         }
     },
@@ -161,7 +162,7 @@ enum Mutation {
             if (last == null || last.end() > at) {
                 return false;
             }
-            Bytes.set(c, at, 4, 1 << ExtCapHeader.VERSION_SHIFT | ExtCapId.ERR);
+            ConfigBytes.put(c, at, 4, 1 << ExtCapHeader.VERSION_SHIFT | ExtCapId.ERR);
             return setNext(c, last.offset(), at);
         }
     },
@@ -171,7 +172,7 @@ enum Mutation {
             if (m.extended().isEmpty()) {
                 return false;
             }
-            Bytes.set(c, CFG_SPACE_SIZE, 4, -1);
+            ConfigBytes.put(c, CFG_SPACE_SIZE, 4, -1);
             return true;
         }
     },
@@ -183,7 +184,7 @@ enum Mutation {
             if (last == null || last.end() > at) {
                 return false;
             }
-            Bytes.set(c, at, 4, -1);
+            ConfigBytes.put(c, at, 4, -1);
             return setNext(c, last.offset(), at);
         }
     },
@@ -193,9 +194,9 @@ enum Mutation {
             if (m.extended().isEmpty()) {
                 return false;
             }
-            int header = Bytes.get(c, CFG_SPACE_SIZE, 4);
+            int header = ConfigBytes.get(c, CFG_SPACE_SIZE, 4);
             // An id no specification assigns, version 1, the next pointer kept.
-            Bytes.set(c, CFG_SPACE_SIZE, 4, (header & ~(ExtCapHeader.ID_MASK | ExtCapHeader.VERSION_MASK << ExtCapHeader.VERSION_SHIFT))
+            ConfigBytes.put(c, CFG_SPACE_SIZE, 4, (header & ~(ExtCapHeader.ID_MASK | ExtCapHeader.VERSION_MASK << ExtCapHeader.VERSION_SHIFT))
                     | 1 << ExtCapHeader.VERSION_SHIFT | 0xfeed);
             return true;
         }
@@ -208,8 +209,8 @@ enum Mutation {
                 return false;
             }
             Capability second = m.extended().get(1);
-            int header = Bytes.get(c, second.offset(), 4);
-            Bytes.set(c, second.offset(), 4, (header & ~ExtCapHeader.ID_MASK) | ExtCapId.ERR);
+            int header = ConfigBytes.get(c, second.offset(), 4);
+            ConfigBytes.put(c, second.offset(), 4, (header & ~ExtCapHeader.ID_MASK) | ExtCapId.ERR);
             return true;
         }
     },
@@ -217,8 +218,8 @@ enum Mutation {
         @Override
         boolean apply(byte[] c, CapabilityMap m, List<BarInfo> bars) {
             return msix(m).map(x -> {
-                Bytes.set(c, x.offset() + Msix.TABLE, 4, (Bytes.get(c, x.offset() + Msix.TABLE, 4) & ~Msix.TABLE_BIR) | 7);
-                Bytes.set(c, x.offset() + Msix.PBA, 4, (Bytes.get(c, x.offset() + Msix.PBA, 4) & ~Msix.PBA_BIR) | 6);
+                ConfigBytes.put(c, x.offset() + Msix.TABLE, 4, (ConfigBytes.get(c, x.offset() + Msix.TABLE, 4) & ~Msix.TABLE_BIR) | 7);
+                ConfigBytes.put(c, x.offset() + Msix.PBA, 4, (ConfigBytes.get(c, x.offset() + Msix.PBA, 4) & ~Msix.PBA_BIR) | 6);
                 return true;
             }).orElse(false);
         }
@@ -236,7 +237,7 @@ enum Mutation {
             }
             int bir = free;
             return bir >= 0 && msix(m).map(x -> {
-                Bytes.set(c, x.offset() + Msix.TABLE, 4, (Bytes.get(c, x.offset() + Msix.TABLE, 4) & ~Msix.TABLE_BIR) | bir);
+                ConfigBytes.put(c, x.offset() + Msix.TABLE, 4, (ConfigBytes.get(c, x.offset() + Msix.TABLE, 4) & ~Msix.TABLE_BIR) | bir);
                 return true;
             }).orElse(false);
         }
@@ -245,9 +246,9 @@ enum Mutation {
         @Override
         boolean apply(byte[] c, CapabilityMap m, List<BarInfo> bars) {
             return msix(m).map(x -> {
-                int table = Bytes.get(c, x.offset() + Msix.TABLE, 4);
-                Bytes.set(c, x.offset() + Msix.TABLE, 4, Msix.TABLE_OFFSET & 0xfffff000 | table & Msix.TABLE_BIR);
-                Bytes.set(c, x.offset() + Msix.FLAGS, 2, Msix.FLAGS_QSIZE);
+                int table = ConfigBytes.get(c, x.offset() + Msix.TABLE, 4);
+                ConfigBytes.put(c, x.offset() + Msix.TABLE, 4, Msix.TABLE_OFFSET & 0xfffff000 | table & Msix.TABLE_BIR);
+                ConfigBytes.put(c, x.offset() + Msix.FLAGS, 2, Msix.FLAGS_QSIZE);
                 return true;
             }).orElse(false);
         }
@@ -256,7 +257,7 @@ enum Mutation {
         @Override
         boolean apply(byte[] c, CapabilityMap m, List<BarInfo> bars) {
             return msix(m).map(x -> {
-                Bytes.set(c, x.offset() + Msix.PBA, 4, Bytes.get(c, x.offset() + Msix.TABLE, 4));
+                ConfigBytes.put(c, x.offset() + Msix.PBA, 4, ConfigBytes.get(c, x.offset() + Msix.TABLE, 4));
                 return true;
             }).orElse(false);
         }
@@ -307,8 +308,8 @@ enum Mutation {
     }
 
     private static boolean setNext(byte[] c, int at, int next) {
-        int header = Bytes.get(c, at, 4);
-        Bytes.set(c, at, 4, (header & ~(-1 << ExtCapHeader.NEXT_SHIFT)) | next << ExtCapHeader.NEXT_SHIFT);
+        int header = ConfigBytes.get(c, at, 4);
+        ConfigBytes.put(c, at, 4, (header & ~(-1 << ExtCapHeader.NEXT_SHIFT)) | next << ExtCapHeader.NEXT_SHIFT);
         return true;
     }
 
@@ -318,7 +319,7 @@ enum Mutation {
     }
 
     private static boolean hasCapList(byte[] c) {
-        return (Bytes.get(c, STATUS, 2) & Status.CAP_LIST) != 0;
+        return (ConfigBytes.get(c, STATUS, 2) & Status.CAP_LIST) != 0;
     }
 
     private static Capability lastStandard(CapabilityMap m) {

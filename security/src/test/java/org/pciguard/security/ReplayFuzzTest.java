@@ -17,6 +17,7 @@ import org.pciguard.backend.sim.DeviceFiles;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.backend.sim.SimulatedDevice;
 import org.pciguard.core.CoreRuntime;
+import org.pciguard.testing.Shipped;
 
 /**
  * Coverage-guided fuzzing (Jazzer) of device loading and the replay path: an input is a device file
@@ -60,7 +61,7 @@ class ReplayFuzzTest {
         }
         SimulatedDevice phys;
         try {
-            phys = Fixtures.fresh(image);
+            phys = Shipped.fresh(image);
         } catch (PciAccessException refused) {
             return;
         }

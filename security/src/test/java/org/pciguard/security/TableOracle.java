@@ -15,6 +15,7 @@ import org.pciguard.api.handler.HandlerContext;
 import org.pciguard.api.handler.PermissionTable;
 import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.virt.DeviceOptions;
+import org.pciguard.testing.ConfigBytes;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -87,7 +88,7 @@ final class TableOracle {
 
         @Override
         public int snapshot(int offset, int size) {
-            return Bytes.get(config, offset, size);
+            return ConfigBytes.get(config, offset, size);
         }
 
         @Override

@@ -11,8 +11,8 @@ import org.pciguard.api.access.InterruptKind;
 import org.pciguard.api.access.PciAccessException;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Msix;
-import org.pciguard.security.Bytes;
 import org.pciguard.security.MsixAt;
+import org.pciguard.testing.ConfigBytes;
 
 /**
  * cloud-hypervisor #8131, "pci: msix: Replace panic with graceful error on invalid table write" (and
@@ -37,7 +37,7 @@ class CloudHypervisor8131Test {
         s.guest.write(m.control(), 2, Msix.FLAGS_ENABLE);
         byte[] model = new byte[m.entries() * Msix.ENTRY_SIZE];
         for (int e = 0; e < m.entries(); e++) {
-            Bytes.set(model, e * Msix.ENTRY_SIZE + Msix.ENTRY_VECTOR_CTRL, 4, Msix.ENTRY_CTRL_MASKBIT);
+            ConfigBytes.put(model, e * Msix.ENTRY_SIZE + Msix.ENTRY_VECTOR_CTRL, 4, Msix.ENTRY_CTRL_MASKBIT);
         }
         long pba = s.guest.barRead(m.pbaBar(), m.pbaOffset(), 8);
         int served = 0;
@@ -60,17 +60,17 @@ class CloudHypervisor8131Test {
         assertTrue(served > 0 && refused > served, "served " + served + ", refused " + refused);
         long[] view = s.msixView(m);
         for (int k = 0; k < model.length / Integer.BYTES; k++) {
-            assertEquals(Integer.toUnsignedLong(Bytes.get(model, k * Integer.BYTES, 4)), view[k],
+            assertEquals(Integer.toUnsignedLong(ConfigBytes.get(model, k * Integer.BYTES, 4)), view[k],
                     "table dword " + k + " holds the accepted writes only");
         }
         assertEquals(pba, s.msixView(m)[view.length - 1], "the PBA is read-only");
         for (int e = 0; e < m.entries(); e++) {
             int base = e * Msix.ENTRY_SIZE;
-            long address = Integer.toUnsignedLong(Bytes.get(model, base, 4))
-                    | Integer.toUnsignedLong(Bytes.get(model, base + Msix.ENTRY_UPPER_ADDR, 4)) << Integer.SIZE;
+            long address = Integer.toUnsignedLong(ConfigBytes.get(model, base, 4))
+                    | Integer.toUnsignedLong(ConfigBytes.get(model, base + Msix.ENTRY_UPPER_ADDR, 4)) << Integer.SIZE;
             int entry = e;
             assertTrue(s.routes().stream().anyMatch(r -> r.source.equals("msix") && r.index == entry && r.address == address
-                    && r.data == Bytes.get(model, base + Msix.ENTRY_DATA, 4)), "the router holds entry " + e);
+                    && r.data == ConfigBytes.get(model, base + Msix.ENTRY_DATA, 4)), "the router holds entry " + e);
         }
         assertEquals(0, s.barAccesses(), "nothing reached the device's table or PBA");
 
@@ -105,7 +105,7 @@ class CloudHypervisor8131Test {
             int field = dword % Msix.ENTRY_SIZE;
             int reserved = field == Msix.ENTRY_LOWER_ADDR ? Msix.ENTRY_LOWER_ADDR_RESERVED
                     : field == Msix.ENTRY_VECTOR_CTRL ? Msix.ENTRY_CTRL_RESERVED : 0;
-            Bytes.set(model, dword, 4, Bytes.get(model, dword, 4) & ~reserved);
+            ConfigBytes.put(model, dword, 4, ConfigBytes.get(model, dword, 4) & ~reserved);
         }
     }
 }

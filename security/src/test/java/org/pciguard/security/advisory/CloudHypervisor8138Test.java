@@ -23,7 +23,7 @@ import org.pciguard.irq.recording.RecordingInterruptController.Delivery;
 import org.pciguard.security.FaultyDevice;
 import org.pciguard.security.Fixtures;
 import org.pciguard.security.MsixAt;
-import org.pciguard.security.RecordingLogger;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**

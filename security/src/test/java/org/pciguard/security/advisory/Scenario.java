@@ -24,7 +24,8 @@ import org.pciguard.irq.recording.RecordingInterruptController;
 import org.pciguard.irq.recording.RecordingInterruptController.Delivery;
 import org.pciguard.security.Fixtures;
 import org.pciguard.security.MsixAt;
-import org.pciguard.security.RecordingLogger;
+import org.pciguard.testing.RecordingLogger;
+import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -53,7 +54,7 @@ final class Scenario {
 
     Scenario(DeviceImage image) {
         this.image = image;
-        phys = Fixtures.fresh(image);
+        phys = Shipped.fresh(image);
         runtime = Fixtures.runtime(log, router);
         guest = runtime.open(phys);
         phys.addAccessListener(new AccessListener() {

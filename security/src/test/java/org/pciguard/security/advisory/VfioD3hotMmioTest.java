@@ -14,8 +14,8 @@ import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Command;
 import org.pciguard.api.regs.PciRegs.Msix;
 import org.pciguard.api.regs.PciRegs.Pm;
-import org.pciguard.security.Bytes;
 import org.pciguard.security.MsixAt;
+import org.pciguard.testing.ConfigBytes;
 
 /**
  * Linux vfio's D3hot MMIO blocking (commit 2b2c651baf1c, "vfio/pci: Invalidate mmaps and block the
@@ -39,7 +39,7 @@ class VfioD3hotMmioTest {
         MsixAt m = s.msix();
         int[] hostBars = new int[6];
         for (int k = 0; k < hostBars.length; k++) {
-            hostBars[k] = Bytes.get(s.image.config(), BASE_ADDRESS_0 + 4 * k, 4);
+            hostBars[k] = ConfigBytes.get(s.image.config(), BASE_ADDRESS_0 + 4 * k, 4);
         }
         int hostCommand = s.phys.readConfig(COMMAND, 2);
         s.guest.write(COMMAND, 2, Command.MEMORY | Command.IO | Command.MASTER);

@@ -9,6 +9,7 @@ import org.pciguard.api.regs.PciRegs.CapId;
 import org.pciguard.api.regs.PciRegs.Msi;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.security.Fixtures;
+import org.pciguard.testing.Shipped;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -22,7 +23,7 @@ class Xsa129Test {
 
     @Test
     void xsa129_guestMsiMaskBitsNeverReachTheDevice() {
-        DeviceImage maskable = Fixtures.type0().stream().filter(Xsa129Test::maskableMsi).findFirst()
+        DeviceImage maskable = Shipped.type0().filter(Xsa129Test::maskableMsi).findFirst()
                 .orElseThrow(() -> new AssertionError("no shipped type-0 function with per-vector MSI masking"));
         Scenario s = new Scenario(maskable);
         Capability msi = s.capability(CapabilitySpace.STANDARD, CapId.MSI);

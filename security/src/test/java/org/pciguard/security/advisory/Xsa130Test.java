@@ -28,10 +28,10 @@ import org.pciguard.api.virt.dto.VirtualDeviceDTO;
 import org.pciguard.backend.sim.DeviceFileException;
 import org.pciguard.backend.sim.DeviceImage;
 import org.pciguard.core.CoreRuntime;
-import org.pciguard.security.Bytes;
 import org.pciguard.security.FaultyDevice;
 import org.pciguard.security.Fixtures;
-import org.pciguard.security.RecordingLogger;
+import org.pciguard.testing.ConfigBytes;
+import org.pciguard.testing.RecordingLogger;
 import org.pciguard.walker.DefaultCapabilityWalker;
 
 /**
@@ -203,7 +203,7 @@ class Xsa130Test {
         byte[] config = base.config();
         int cap = new DefaultCapabilityWalker().walk(config).find(CapabilitySpace.STANDARD, CapId.AF).orElseThrow()
                 .offset() + Af.CAP;
-        Bytes.set(config, cap, 1, Bytes.get(config, cap, 1) & ~Af.CAP_FLR);
+        ConfigBytes.put(config, cap, 1, ConfigBytes.get(config, cap, 1) & ~Af.CAP_FLR);
         return Fixtures.load(base, config, "AF without FLR");
     }
 }
