@@ -256,7 +256,13 @@ public class HotDeployTest {
             run(shell, "pci:config device " + address + " --delete");
             assertTrue("the configuration never left", removed.await(PciguardOptions.TIMEOUT_MS, TimeUnit.MILLISECONDS));
             gone.close();
-            reopen();
+            // The tracker hears of the unregistration in the same event dispatch as SCR, possibly before SCR
+            // unbinds it from the core: reopen until the core has let go, within the timeout.
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PciguardOptions.TIMEOUT_MS);
+            do {
+                reopen();
+            } while ((snapshot().permissive || capability(MSI).hidden) && System.nanoTime() < deadline
+                    && !Thread.currentThread().isInterrupted());
             assertTrue("the default policy again", !snapshot().permissive && !capability(MSI).hidden);
         } finally {
             configured.close();
