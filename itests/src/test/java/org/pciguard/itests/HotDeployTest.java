@@ -245,7 +245,8 @@ public class HotDeployTest {
             assertNotNull("the core never got the configuration",
                     configured.waitForService(PciguardOptions.TIMEOUT_MS));
             assertTrue("options apply when the device is next opened", !snapshot().permissive);
-            reopen();
+            // As below: the tracker may see the registration before SCR binds it to the core.
+            reopenUntil(() -> snapshot().permissive);
             assertTrue("permissive after reopening", snapshot().permissive);
             assertTrue("MSI hidden by configuration", capability(MSI).hidden);
 
@@ -258,11 +259,7 @@ public class HotDeployTest {
             gone.close();
             // The tracker hears of the unregistration in the same event dispatch as SCR, possibly before SCR
             // unbinds it from the core: reopen until the core has let go, within the timeout.
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PciguardOptions.TIMEOUT_MS);
-            do {
-                reopen();
-            } while ((snapshot().permissive || capability(MSI).hidden) && System.nanoTime() < deadline
-                    && !Thread.currentThread().isInterrupted());
+            reopenUntil(() -> !snapshot().permissive && !capability(MSI).hidden);
             assertTrue("the default policy again", !snapshot().permissive && !capability(MSI).hidden);
         } finally {
             configured.close();
@@ -308,6 +305,14 @@ public class HotDeployTest {
     private Bundle bundle(String bsn) {
         return Arrays.stream(context.getBundles()).filter(b -> bsn.equals(b.getSymbolicName())).findFirst()
                 .orElseThrow(() -> new AssertionError("no bundle " + bsn));
+    }
+
+    /** Reopens the device until {@code done} holds or the timeout passes (no sleep: each reopen is the wait). */
+    private void reopenUntil(java.util.function.BooleanSupplier done) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PciguardOptions.TIMEOUT_MS);
+        do {
+            reopen();
+        } while (!done.getAsBoolean() && System.nanoTime() < deadline);
     }
 
     private void reopen() {
