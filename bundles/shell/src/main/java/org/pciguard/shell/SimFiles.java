@@ -22,12 +22,18 @@ final class SimFiles {
     /** The address of a device file without a header line, as the command line has always shown it. */
     private static final PciAddress NO_ADDRESS = new PciAddress(0, 0, 0, 0);
 
+    private static final System.Logger LOG = System.getLogger(SimFiles.class.getName());
+
     private SimFiles() {
     }
 
-    /** A device file, loaded afresh. */
+    /** A device file, loaded afresh; what the loader inferred (BAR sizes from alignment) is logged. */
     static Target file(Path path) throws IOException {
-        return target(DeviceFiles.load(path));
+        DeviceImage image = DeviceFiles.load(path);
+        for (String warning : image.warnings()) {
+            LOG.log(System.Logger.Level.INFO, () -> path + ": " + warning);
+        }
+        return target(image);
     }
 
     /** The function of the simulated backend whose file is {@code name} (with or without {@code .lspci}), afresh. */

@@ -98,6 +98,37 @@ class DeviceShellTest {
     }
 
     @Test
+    void aDeviceFileWithoutBarSizesSaysWhatWasInferred(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("no-sizes.lspci");
+        Files.writeString(file, shipped(CONNECTX3).lines().filter(l -> !l.contains("Region") && !l.contains("Expansion ROM"))
+                .collect(java.util.stream.Collectors.joining("\n", "", "\n")));
+        java.util.logging.Logger log = java.util.logging.Logger.getLogger(SimFiles.class.getName());
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.logging.Handler recorder = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord r) {
+                lines.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(recorder);
+        try {
+            Fixture.output(o -> f.shell.caps(o, file.toString()));
+        } finally {
+            log.removeHandler(recorder);
+        }
+        assertFalse(lines.isEmpty(), "nothing said about the BAR sizes");
+        assertTrue(lines.stream().allMatch(l -> l.startsWith(file + ": ") && l.contains("size unknown, inferred")), lines.toString());
+    }
+
+    @Test
     void dumpPrintsTheFileBytesAndTheGuestHidesHostBars() throws Exception {
         String device = Fixture.output(o -> f.shell.dump(o, I82576));
         String guest = Fixture.output(o -> f.shell.dump(o, I82576, "--guest"));
