@@ -7,7 +7,6 @@ import static org.pciguard.api.regs.PciRegs.BASE_ADDRESS_0;
 import static org.pciguard.api.regs.PciRegs.COMMAND;
 import static org.pciguard.api.regs.PciRegs.ROM_ADDRESS;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -300,23 +299,10 @@ class GuestAccessPropertiesTest {
         CoreRuntime rt = Fixtures.runtime();
         VirtualDevice swapped = rt.open(swappedPhys);
         List<Handlers.Registered> second = Handlers.all();
-        List<Map<String, Object>> ranked = new ArrayList<>();
-        for (Handlers.Registered r : second) {
-            Map<String, Object> p = new HashMap<>(r.properties());
-            p.put(CoreRuntime.SERVICE_RANKING, 5);
-            ranked.add(p);
-        }
-        boolean in = false;
+        HandlerSwap swap = new HandlerSwap(rt, second);
         for (int k = 0; k < ops.size(); k++) {
             if (swaps.contains(k)) {
-                for (int h = 0; h < second.size(); h++) {
-                    if (in) {
-                        rt.removeHandler(second.get(h).handler(), ranked.get(h));
-                    } else {
-                        rt.addHandler(second.get(h).handler(), ranked.get(h));
-                    }
-                }
-                in = !in;
+                swap.toggle();
             }
             Op op = fit(ops.get(k), plain.configSize());
             assertEquals(run(plain, op), run(swapped, op), dump + ": " + op + " after swaps at " + swaps);

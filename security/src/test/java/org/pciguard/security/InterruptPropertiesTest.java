@@ -283,26 +283,13 @@ class InterruptPropertiesTest {
         List<Handlers.Registered> second = Handlers.all().stream().filter(r -> r.space() == CapabilitySpace.STANDARD
                 && (r.id() == CapId.PM || r.id() == CapId.MSI || r.id() == CapId.MSIX || r.id() == CapId.EXP)).toList();
         assertEquals(4, second.size(), "PM, MSI, MSI-X and PCI Express handlers");
-        List<Map<String, Object>> ranked = new ArrayList<>();
-        for (Handlers.Registered r : second) {
-            Map<String, Object> p = new HashMap<>(r.properties());
-            p.put(CoreRuntime.SERVICE_RANKING, 5);
-            ranked.add(p);
-        }
+        HandlerSwap swap = new HandlerSwap(rt, second);
         for (VirtualDevice v : List.of(plain, swapped)) {
             v.write(COMMAND, 2, Command.MEMORY | Command.MASTER);
         }
-        boolean in = false;
         for (int k = 0; k < steps.size(); k++) {
             if (swaps.contains(k)) {
-                for (int h = 0; h < second.size(); h++) {
-                    if (in) {
-                        rt.removeHandler(second.get(h).handler(), ranked.get(h));
-                    } else {
-                        rt.addHandler(second.get(h).handler(), ranked.get(h));
-                    }
-                }
-                in = !in;
+                swap.toggle();
             }
             Step st = steps.get(k);
             assertEquals(run(st, t, plain, plainPhys, plainRouter), run(st, t, swapped, swappedPhys, swappedRouter),
