@@ -490,45 +490,47 @@ final class RoutedDevice implements DeviceRoutes {
 
     @Override
     public void release() {
-        synchronized (intxCalls) {
-            GuestInterruptController c = router.controller();
-            boolean deassert;
-            synchronized (lock) {
-                if (!attached) {
-                    return;
-                }
-                deassert = intxAsserted;
-                clear();
-            }
-            if (deassert && c != null) {
-                level(c, false);
-            }
+        if (clearRoutes(false)) {
+            // The pending bits go with the routes; the listener hears of each.
+            settleMsi();
+            settleMsix(0, MSIX_ENTRIES);
         }
-        // The pending bits go with the routes; the listener hears of each.
-        settleMsi();
-        settleMsix(0, MSIX_ENTRIES);
     }
 
     @Override
     public void detach() {
+        if (clearRoutes(true)) {
+            router.detached(this);
+        }
+    }
+
+    /**
+     * Clears every route and deasserts an asserted INTx line (outside the lock, in INTx call order);
+     * detaching also drops the pending bits silently and marks the handle dead.
+     *
+     * @return false when the device was no longer attached, and nothing was done
+     */
+    private boolean clearRoutes(boolean detach) {
         synchronized (intxCalls) {
             GuestInterruptController c = router.controller();
             boolean deassert;
             synchronized (lock) {
                 if (!attached) {
-                    return;
+                    return false;
                 }
-                attached = false;
                 deassert = intxAsserted;
                 clear();
-                msiPending = 0;
-                Arrays.fill(entryPending, 0L);
+                if (detach) {
+                    attached = false;
+                    msiPending = 0;
+                    Arrays.fill(entryPending, 0L);
+                }
             }
             if (deassert && c != null) {
                 level(c, false);
             }
         }
-        router.detached(this);
+        return true;
     }
 
     /** Every route back to its state at attach, except the pending bits; caller holds the lock. */
